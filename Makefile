@@ -1,0 +1,70 @@
+# Zhucun — `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help install run worker test test-fast lint fmt messages bench clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11（$(PYTHON)）"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed ## Create the virtualenv and install runtime and dev dependencies
+
+run: install ## Migrate, load the demo county and serve on http://127.0.0.1:8000 (embedded unless DATABASE_URL/REDIS_URL are set)
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed_demo --if-empty
+	@if [ -n "$$REDIS_URL" ]; then \
+	  echo "REDIS_URL 已设置：启动 Celery worker 和 beat（日志 celery.log）"; \
+	  $(VENV)/bin/celery -A config worker -B --loglevel=INFO --logfile=celery.log --pidfile= & \
+	  trap "kill $$! 2>/dev/null" EXIT; \
+	  $(PY) manage.py runserver $(HOST):$(PORT); \
+	else \
+	  echo "嵌入式运行：SQLite，Celery 任务即时执行"; \
+	  $(PY) manage.py runserver $(HOST):$(PORT); \
+	fi
+
+worker: install ## Run a Celery worker with beat (needs REDIS_URL)
+	$(VENV)/bin/celery -A config worker -B --loglevel=INFO
+
+browser: ## Install Debian's Chromium for the browser tests when missing (root only; skipped otherwise)
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  (apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null 2>&1)) \
+	  || echo "未安装 Chromium：浏览器测试将跳过"; }
+
+test: install browser ## Lint, check migrations and run the whole test suite
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest
+
+test-fast: install ## Run the tests without the lint and browser steps
+	$(VENV)/bin/pytest -x
+
+lint: install ## ruff check + format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: install ## Format the code with ruff
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: install ## Extract and compile the translation catalogues (needs gettext)
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=staticfiles
+	$(PY) manage.py compilemessages --ignore=.venv
+
+bench: install ## Province-scale benchmark on PostgreSQL; writes bench-results.json
+	$(PY) manage.py bench
+
+clean: ## Remove the virtualenv, the SQLite database and collected static files
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,1 @@
+# Appraisal schemes, scores and rankings (DOMAIN.md §6) live here.

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("驻村干部管理系统")
+admin.site.site_title = _("驻村干部管理系统")
+admin.site.index_title = _("系统管理")
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("core.urls")),
+    path("villages/", include("villages.urls")),
+    path("cadres/", include("cadres.urls")),
+    path("attendance/", include("attendance.urls")),
+    path("appraisal/", include("appraisal.urls")),
+    path("decisions/", include("decisions.urls")),
+]
+# Uploaded files are never served as media: each download goes through a scoped view.

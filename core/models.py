@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class StaffProfile(models.Model):
+    """Who a user is in the county: their role and the area they work in."""
+
+    class Role(models.TextChoices):
+        ADMIN = "ADMIN", _("管理员")
+        ORG = "ORG", _("组织部")
+        TOWNSHIP = "TOWNSHIP", _("乡镇")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices)
+    counties = models.ManyToManyField(
+        "villages.County", blank=True, related_name="staff", verbose_name=_("所辖县"),
+        help_text=_("组织部人员：一个县，或一个市所辖的各县"),
+    )
+    township = models.ForeignKey(
+        "villages.Township", null=True, blank=True, on_delete=models.PROTECT, related_name="staff",
+        verbose_name=_("所属乡镇"), help_text=_("乡镇人员必填"),
+    )
+
+    class Meta:
+        verbose_name = _("用户角色")
+        verbose_name_plural = _("用户角色")
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.role == self.Role.TOWNSHIP and not self.township_id:
+            raise ValidationError({"township": _("乡镇人员必须指定所属乡镇")})
