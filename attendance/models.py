@@ -44,13 +44,17 @@ class AttendanceUpload(models.Model):
         LONG = "LONG", _("考勤明细")
 
     class Status(models.TextChoices):
+        CHECKING = "CHECKING", _("检查中")
         PENDING = "PENDING", _("待确认")
         ACCEPTED = "ACCEPTED", _("已采用")
         REJECTED = "REJECTED", _("已退回")
         SUPERSEDED = "SUPERSEDED", _("已被替换")
 
     township = models.ForeignKey(
-        "villages.Township", on_delete=models.PROTECT, related_name="attendance_uploads", verbose_name=_("乡镇")
+        "villages.Township",
+        on_delete=models.PROTECT,
+        related_name="attendance_uploads",
+        verbose_name=_("乡镇"),
     )
     month = models.DateField(_("月份"), help_text=_("该月 1 日"))
     layout = models.CharField(_("格式"), max_length=8, choices=Layout.choices, blank=True)
@@ -60,7 +64,11 @@ class AttendanceUpload(models.Model):
     original_name = models.CharField(_("文件名"), max_length=255)
     sha256 = models.CharField(max_length=64, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("上传人"),
     )
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
@@ -68,6 +76,7 @@ class AttendanceUpload(models.Model):
     errors = models.JSONField(_("错误"), default=list, blank=True)
     warnings = models.JSONField(_("提示"), default=list, blank=True)
     summary = models.JSONField(_("汇总"), default=dict, blank=True)
+    progress = models.PositiveSmallIntegerField(_("检查进度（%）"), default=0)
 
     objects = ScopedManager()
 
@@ -87,18 +96,44 @@ class AttendanceUpload(models.Model):
 
 class AttendanceRecord(models.Model):
     """A cadre's status on one day. township and month are copied from the posting and the date so
-    that a township-month can be replaced, and a county-month aggregated, by index."""
+    that a township-month can be replaced, and a county-month aggregated, by index.
+
+    A province-month is 1.5 million rows, loaded by COPY: only the posting keeps a database foreign
+    key (cadre and township come from it, the upload is written with it), and the single-column
+    foreign-key indexes are left out where a composite index below already leads with the column.
+    """
 
     posting = models.ForeignKey(
-        "cadres.Posting", on_delete=models.PROTECT, related_name="attendance", verbose_name=_("选派")
+        "cadres.Posting",
+        on_delete=models.PROTECT,
+        related_name="attendance",
+        verbose_name=_("选派"),
+        db_index=False,
     )
-    cadre = models.ForeignKey("cadres.Cadre", on_delete=models.PROTECT, related_name="+", verbose_name=_("干部"))
-    township = models.ForeignKey("villages.Township", on_delete=models.PROTECT, related_name="+")
+    cadre = models.ForeignKey(
+        "cadres.Cadre",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("干部"),
+        db_index=False,
+        db_constraint=False,
+    )
+    township = models.ForeignKey(
+        "villages.Township", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     month = models.DateField(_("月份"))
     date = models.DateField(_("日期"))
     status = models.CharField(_("状态"), max_length=20, choices=Mark.choices)
     note = models.CharField(_("备注"), max_length=200, blank=True)
-    upload = models.ForeignKey(AttendanceUpload, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    upload = models.ForeignKey(
+        AttendanceUpload,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
 
     objects = ScopedManager()
 
@@ -106,7 +141,9 @@ class AttendanceRecord(models.Model):
         ordering = ["date"]
         verbose_name = _("考勤记录")
         verbose_name_plural = _("考勤记录")
-        constraints = [models.UniqueConstraint(fields=["cadre", "date"], name="attendance_one_status_per_cadre_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["cadre", "date"], name="attendance_one_status_per_cadre_day")
+        ]
         indexes = [
             models.Index(fields=["township", "month"]),
             models.Index(fields=["posting", "month"]),
@@ -145,16 +182,28 @@ class LeaveRequest(models.Model):
     reason = models.TextField(_("事由"))
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PENDING)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("申请登记人")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("申请登记人"),
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     township_decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("乡镇审批人"),
     )
     township_decided_at = models.DateTimeField(_("乡镇审批时间"), null=True, blank=True)
     county_decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("县级审批人"),
     )
     county_decided_at = models.DateTimeField(_("县级审批时间"), null=True, blank=True)
@@ -167,7 +216,9 @@ class LeaveRequest(models.Model):
         verbose_name = _("请假")
         verbose_name_plural = _("请假")
         constraints = [
-            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")), name="leave_end_after_start")
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")), name="leave_end_after_start"
+            )
         ]
 
     def __str__(self):
@@ -179,7 +230,9 @@ class LeaveRequest(models.Model):
 
     @classmethod
     def area_q(cls, area):
-        return area.q(county="posting__village__township__county_id", township="posting__village__township_id")
+        return area.q(
+            county="posting__village__township__county_id", township="posting__village__township_id"
+        )
 
 
 class MonthlyTotal(models.Model):
@@ -202,7 +255,9 @@ class MonthlyTotal(models.Model):
     required_on_site = models.PositiveSmallIntegerField(_("应在岗天数"))
     required_overnight = models.PositiveSmallIntegerField(_("应住村天数"))
     compliant = models.BooleanField(_("是否达标"))
-    allowance = models.DecimalField(_("生活补助（元）"), max_digits=10, decimal_places=2, default=Decimal("0.00"))
+    allowance = models.DecimalField(
+        _("生活补助（元）"), max_digits=10, decimal_places=2, default=Decimal("0.00")
+    )
     ytd_posted_days = models.PositiveSmallIntegerField(_("本年驻村天数"), default=0)
     ytd_on_site_days = models.PositiveSmallIntegerField(_("本年在岗天数"), default=0)
     ytd_required_on_site = models.PositiveSmallIntegerField(_("本年应在岗天数"), default=0)
@@ -214,7 +269,9 @@ class MonthlyTotal(models.Model):
         ordering = ["month", "township_id", "village_id", "id"]
         verbose_name = _("月度统计")
         verbose_name_plural = _("月度统计")
-        constraints = [models.UniqueConstraint(fields=["posting", "month"], name="monthly_total_per_posting_month")]
+        constraints = [
+            models.UniqueConstraint(fields=["posting", "month"], name="monthly_total_per_posting_month")
+        ]
         indexes = [models.Index(fields=["county", "month"]), models.Index(fields=["cadre", "month"])]
 
     def __str__(self):

@@ -1,1 +1,14 @@
-urlpatterns = []
+from django.urls import path
+
+from attendance import views_upload as views
+
+urlpatterns = [
+    path("upload/", views.upload, name="upload"),
+    path("upload/<int:pk>/", views.upload_detail, name="upload_detail"),
+    path("upload/<int:pk>/confirm/", views.upload_confirm, name="upload_confirm"),
+    path("upload/<int:pk>/annotated.xlsx", views.upload_annotated, name="upload_annotated"),
+    path("upload/<int:pk>/file/", views.upload_file, name="upload_file"),
+    path("template/", views.template, name="template"),
+    path("history/", views.history, name="history"),
+    path("board/", views.board, name="board"),
+]

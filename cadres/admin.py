@@ -1,1 +1,87 @@
-from django.contrib import admin  # noqa: F401
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from cadres.models import Cadre, DispatchingUnit, Posting
+from core.admin import ScopedAdminMixin
+
+
+@admin.register(DispatchingUnit)
+class DispatchingUnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("code", "name", "level", "county")
+    list_filter = ("level", ("county", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("code", "name", "name_initials")
+    list_select_related = ("county",)
+    autocomplete_fields = ("county",)
+
+
+@admin.register(Cadre)
+class CadreAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "id_number", "gender", "birth_date", "mobile", "education", "rank", "home_unit")
+    list_filter = (
+        "gender",
+        "education",
+        "identity",
+        "rank",
+        ("home_unit__county", admin.RelatedOnlyFieldListFilter),
+    )
+    search_fields = ("name", "name_initials", "id_number", "mobile")
+    list_select_related = ("home_unit",)
+    autocomplete_fields = ("home_unit",)
+    # Birth date and gender come from the 身份证号; shown, never typed.
+    readonly_fields = ("gender_display", "birth_date")
+    fields = (
+        "id_number",
+        "name",
+        "gender_display",
+        "birth_date",
+        "mobile",
+        "education",
+        "identity",
+        "rank",
+        "expertise",
+        "home_unit",
+    )
+
+    @admin.display(description=_("性别"))
+    def gender_display(self, obj):
+        return obj.get_gender_display() if obj and obj.gender else "—"
+
+
+@admin.register(Posting)
+class PostingAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "cadre",
+        "id_number",
+        "village",
+        "township",
+        "unit",
+        "role",
+        "start_date",
+        "planned_end_date",
+        "actual_end_date",
+        "status",
+    )
+    list_filter = ("role", "status", ("village__township__county", admin.RelatedOnlyFieldListFilter))
+    search_fields = (
+        "cadre__name",
+        "cadre__name_initials",
+        "cadre__id_number",
+        "village__name",
+        "village__code",
+    )
+    list_select_related = ("cadre", "village__township", "unit")
+    autocomplete_fields = ("cadre", "village", "unit")
+    date_hierarchy = "start_date"
+    readonly_fields = ("created_at",)
+
+    @admin.display(description=_("身份证号"), ordering="cadre__id_number")
+    def id_number(self, obj):
+        return obj.cadre.id_number
+
+    @admin.display(description=_("乡镇"), ordering="village__township__code")
+    def township(self, obj):
+        return obj.village.township
+
+    def has_delete_permission(self, request, obj=None):
+        # History is never deleted: a posting ends (期满/召回/调整), it does not disappear.
+        return False

@@ -1,7 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
+
+from core.scoping import area_for
+from core.selectors import dashboard_data
 
 
 @login_required
 def dashboard(request):
-    return render(request, "core/dashboard.html", {})
+    """The user's area at a glance: villages, cadres in post, gaps and the cadres' structure."""
+    data = dashboard_data(area_for(request.user), timezone.localdate())
+    return render(request, "core/dashboard.html", data)

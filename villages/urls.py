@@ -1,2 +1,17 @@
+from django.urls import path
+
+from villages import views
+
 app_name = "villages"
-urlpatterns = []
+urlpatterns = [
+    path("", views.village_list, name="list"),
+    path("<int:pk>/", views.village_detail, name="detail"),
+]
+
+# Registry import (registry helper): appended, the routes above belong to the pages.
+from villages import views_registry  # noqa: E402
+
+urlpatterns += [
+    path("import/", views_registry.registry_import, name="registry_import"),
+    path("import/template/", views_registry.registry_template_download, name="registry_template"),
+]

@@ -1,1 +1,71 @@
-"""Monthly totals tasks."""
+"""Monthly totals tasks: thin wrappers that take ids and ISO dates and call the service.
+
+Registered under the names ``config/schedules.py`` uses. Each task is idempotent (the service
+upserts), so a retry or a duplicate delivery with ``acks_late`` is harmless.
+"""
+
+import datetime as dt
+
+from celery import shared_task
+from django.db import OperationalError
+from django.utils import timezone
+
+__all__ = [
+    "compute_monthly_totals_task",
+    "compute_previous_month_all_counties",
+    "compute_current_month_all_counties",
+]
+
+_RETRY = {
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": 5,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 5,
+    "acks_late": True,
+}
+
+
+@shared_task(name="attendance.tasks.compute_monthly_totals_task", **_RETRY)
+def compute_monthly_totals_task(county_id: int, month_iso: str) -> int:
+    """One county-month; then let the decisions app look at the new figures."""
+    from attendance.totals import compute_monthly_totals
+
+    month = dt.date.fromisoformat(month_iso)
+    rows = compute_monthly_totals(county=int(county_id), month=month)
+    _propose_decisions(county_id=int(county_id), month=month)
+    return rows
+
+
+def _propose_decisions(*, county_id: int, month: dt.date) -> None:
+    # The decisions app may not provide this hook (yet); the totals stand on their own.
+    try:
+        from decisions import services
+    except ImportError:
+        return
+    propose = getattr(services, "propose_after_monthly_totals", None)
+    if propose is not None:
+        propose(county_id=county_id, month=month)
+
+
+def _fan_out(month: dt.date) -> int:
+    from villages.models import County
+
+    county_ids = list(County.objects.order_by("code").values_list("id", flat=True))
+    for county_id in county_ids:
+        compute_monthly_totals_task.delay(county_id, month.isoformat())
+    return len(county_ids)
+
+
+@shared_task(name="attendance.tasks.compute_previous_month_all_counties", **_RETRY)
+def compute_previous_month_all_counties() -> int:
+    """Beat, 1st of the month: the final figures of the month just ended, one task per county."""
+    from attendance.totals import last_complete_month
+
+    return _fan_out(last_complete_month(timezone.localdate()))
+
+
+@shared_task(name="attendance.tasks.compute_current_month_all_counties", **_RETRY)
+def compute_current_month_all_counties() -> int:
+    """Beat, nightly: provisional figures of the current month up to today, one task per county."""
+    return _fan_out(timezone.localdate().replace(day=1))

@@ -4,6 +4,34 @@ from django.urls import NoReverseMatch, reverse
 register = template.Library()
 
 
+# Every nav entry's URL, so a link is "current" only when it is the longest prefix of the path
+# (/cadres/units/ highlights 派出单位, not 干部 as well).
+NAV_URL_NAMES = (
+    "dashboard",
+    "villages:list",
+    "cadres:list",
+    "cadres:unit_list",
+    "attendance:upload",
+    "attendance:board",
+    "attendance:leave_list",
+    "attendance:monthly_report",
+    "appraisal:ranking",
+    "decisions:list",
+    "decisions:inspection_list",
+    "villages:registry_import",
+)
+
+
+def _nav_urls():
+    urls = []
+    for name in NAV_URL_NAMES:
+        try:
+            urls.append(reverse(name))
+        except NoReverseMatch:
+            pass
+    return urls
+
+
 @register.inclusion_tag("partials/nav_link.html", takes_context=True)
 def nav_link(context, url_name, label):
     """A navigation link that marks itself current; omitted when the page does not exist."""
@@ -12,7 +40,11 @@ def nav_link(context, url_name, label):
     except NoReverseMatch:
         return {"url": None}
     request = context.get("request")
-    current = bool(request) and (request.path == url or (url != "/" and request.path.startswith(url)))
+    current = False
+    if request is not None:
+        path = request.path
+        matches = [u for u in _nav_urls() if path == u or (u != "/" and path.startswith(u))]
+        current = bool(matches) and max(matches, key=len) == url
     return {"url": url, "label": label, "current": current}
 
 

@@ -1,0 +1,941 @@
+"""Attendance intake (DOMAIN.md §4): check a township-month workbook, then replace the month's records.
+
+``check_file`` reads and validates and writes nothing; ``import_attendance`` is the whole path the
+page, the command, the Celery task and the demo share: check, then (if there is no error) lock the
+township-month, replace its records in one transaction, record the upload and enqueue the monthly
+totals on commit.
+
+Two layouts are detected from the header row:
+- matrix 月度考勤表: ``序号, 姓名, 身份证号, 村名称, 1, 2, …, 31`` (title rows above it are skipped,
+  summary columns after the days are ignored), one row per cadre, one mark a cell;
+- long 考勤明细: ``身份证号, 姓名, 日期, 状态, 备注``, one row per cadre-day.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+import io
+import logging
+import os
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from attendance.marks import LEAVE_MARKS, MARK_SYMBOLS, Mark, is_blank, parse_mark
+from attendance.models import AttendanceRecord, AttendanceUpload, LeaveRequest
+from attendance.xlsx_guard import check_parts
+from cadres.models import Cadre, Posting
+from core.xlsx import SpreadsheetRejected, cell_ref, cell_text, read_checked
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "CellError",
+    "CheckResult",
+    "ImportResult",
+    "check_file",
+    "import_attendance",
+    "apply_upload",
+    "stage_upload",
+]
+
+HEADER_SCAN_ROWS = 30
+MAX_STORED_ERRORS = 2000
+
+ID_HEADERS = {"身份证号", "身份证号码", "公民身份号码", "身份证"}
+NAME_HEADERS = {"姓名"}
+SEQ_HEADERS = {"序号"}
+VILLAGE_HEADERS = {"村名称", "村", "所在村", "驻村名称"}
+DATE_HEADERS = {"日期"}
+STATUS_HEADERS = {"状态", "考勤", "考勤标记", "标记"}
+NOTE_HEADERS = {"备注"}
+MARKS_HINT = " ".join(MARK_SYMBOLS.values())
+
+
+@dataclass(frozen=True)
+class CellError:
+    """One problem (or warning) and where it is: ``cell`` is ``考勤!F12``, empty for the whole file."""
+
+    cell: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.cell}: {self.message}" if self.cell else self.message
+
+    def as_dict(self) -> dict:
+        return {"cell": self.cell, "message": self.message}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> CellError:
+        return cls(cell=d.get("cell", ""), message=d.get("message", ""))
+
+
+@dataclass
+class CheckResult:
+    errors: list[CellError] = field(default_factory=list)
+    warnings: list[CellError] = field(default_factory=list)
+    summary: dict = field(default_factory=dict)
+    # (posting_id, cadre_id, date, status, note)
+    records: list[tuple] = field(default_factory=list)
+    layout: str = ""
+    sheet: str = ""
+    data: bytes = b""
+    sha256: str = ""
+    original_name: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class ImportResult:
+    check: CheckResult
+    upload: AttendanceUpload | None = None
+    applied: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.check.ok
+
+    @property
+    def errors(self) -> list[CellError]:
+        return self.check.errors
+
+    @property
+    def warnings(self) -> list[CellError]:
+        return self.check.warnings
+
+    @property
+    def summary(self) -> dict:
+        return self.check.summary
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _read_input(file) -> tuple[bytes, str]:
+    """Bytes (size-checked, not yet structure-checked) and the original file name."""
+    if isinstance(file, (str, os.PathLike)):
+        path = Path(file)
+        with path.open("rb") as fh:
+            return read_checked(fh), path.name
+    if isinstance(file, (bytes, bytearray, memoryview)):
+        return read_checked(bytes(file)), "attendance.xlsx"
+    name = os.path.basename(getattr(file, "name", "") or "attendance.xlsx")
+    if hasattr(file, "open") and getattr(file, "closed", False):
+        file.open("rb")
+    return read_checked(file), name
+
+
+def _norm_header(value) -> str:
+    return "".join(cell_text(value).split())
+
+
+def _day_of_header(value, month: dt.date):
+    """A day column's header → date in the month, 0 for a day number outside the month, None if no day."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        if (value.year, value.month) == (month.year, month.month):
+            return value
+        return 0
+    if isinstance(value, (int, float)):
+        if float(value).is_integer() and 1 <= int(value) <= 31:
+            n = int(value)
+        else:
+            return None
+    else:
+        text = _norm_header(value)
+        for suffix in ("日", "号"):
+            if text.endswith(suffix):
+                text = text[: -len(suffix)]
+        if not text.isdigit() or not 1 <= int(text) <= 31:
+            return None
+        n = int(text)
+    if n > calendar.monthrange(month.year, month.month)[1]:
+        return 0
+    return month.replace(day=n)
+
+
+def _normalize_id(value) -> tuple[str, bool]:
+    """(text, was_number): an ID typed as a number has lost its last digits in Excel."""
+    if isinstance(value, float):
+        return (str(int(value)) if value.is_integer() else str(value)), True
+    if isinstance(value, int):
+        return str(value), True
+    return "".join(str(value).split()).upper(), False
+
+
+def _parse_date(value) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and 1 <= value < 2958466:
+        # An Excel serial date in a cell without a date format (1900 system).
+        return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
+    text = cell_text(value).replace("/", "-").replace(".", "-")
+    if text.endswith("日"):
+        text = text[:-1].replace("年", "-").replace("月", "-")
+    text = text.split(" ")[0].split("T")[0]
+    try:
+        y, m, d = (int(p) for p in text.split("-"))
+        return dt.date(y, m, d)
+    except (ValueError, TypeError):
+        return None
+
+
+# --------------------------------------------------------------------------- the township-month
+
+
+@dataclass
+class _Posted:
+    cadre_id: int
+    id_number: str
+    name: str
+    spans: list  # [(posting_id, start, end)] in this township, clipped to the month
+
+    def posting_on(self, day: dt.date):
+        for posting_id, start, end in self.spans:
+            if start <= day <= end:
+                return posting_id
+        return None
+
+    def days(self, upto: dt.date):
+        for _pid, start, end in self.spans:
+            d = start
+            while d <= end and d <= upto:
+                yield d
+                d += dt.timedelta(days=1)
+
+    def span_text(self) -> str:
+        return "、".join(f"{s:%m-%d}至{e:%m-%d}" for _p, s, e in self.spans)
+
+
+def _posted_cadres(township, first: dt.date, last: dt.date) -> dict[str, _Posted]:
+    rows = (
+        Posting.objects.filter(village__township_id=township.pk)
+        .overlapping(first, last)
+        .values_list("id", "cadre_id", "cadre__id_number", "cadre__name", "start_date", "_end")
+        .order_by("start_date", "id")
+    )
+    posted: dict[str, _Posted] = {}
+    for pid, cadre_id, id_number, name, start, end in rows:
+        p = posted.setdefault(id_number, _Posted(cadre_id, id_number, name, []))
+        p.spans.append((pid, max(start, first), min(end, last)))
+    return posted
+
+
+def _approved_leave(cadre_ids, first: dt.date, last: dt.date) -> dict[int, list]:
+    spans = defaultdict(list)
+    qs = LeaveRequest.objects.filter(
+        cadre_id__in=list(cadre_ids),
+        status=LeaveRequest.Status.APPROVED,
+        start_date__lte=last,
+        end_date__gte=first,
+    ).values_list("cadre_id", "start_date", "end_date")
+    for cadre_id, start, end in qs:
+        spans[cadre_id].append((start, end))
+    return spans
+
+
+# --------------------------------------------------------------------------- checking
+
+
+class _Checker:
+    def __init__(self, *, township, month: dt.date, as_of: dt.date, progress=None):
+        self.township = township
+        self.month = month
+        self.first = month
+        self.last = month.replace(day=calendar.monthrange(month.year, month.month)[1])
+        self.as_of = as_of
+        self.progress = progress
+        self.errors: list[CellError] = []
+        self.warnings: list[CellError] = []
+        self.records: list[tuple] = []
+        self.posted = _posted_cadres(township, self.first, self.last)
+        # (cadre_id, date) → (row, col) of the cell that holds it
+        self.seen: dict[tuple, tuple] = {}
+        self.present: dict[int, tuple] = {}  # cadre_id → (row, col) of its first ID cell
+        self.not_posted: dict[str, list] = defaultdict(list)  # id_number → cells of rows
+        self.errored_days: set = set()
+        self.missing_cells: dict = {}
+        self.layout = ""
+        self.header_id_cell = (0, 0)
+        self.sheet = ""
+
+    # -- helpers
+    def ref(self, row: int, col: int) -> str:
+        return cell_ref(self.sheet, row + 1, col)
+
+    def error(self, row: int, col: int, message: str) -> None:
+        self.errors.append(CellError(self.ref(row, col), message))
+
+    def day_text(self, d: dt.date) -> str:
+        return f"{d.month}月{d.day}日"
+
+    def tick(self, i: int, total: int) -> None:
+        if self.progress is not None and i % 5000 == 0 and total:
+            self.progress(min(i / total, 1.0))
+
+    def lookup(self, row: int, id_col: int, name_col, raw_id, raw_name) -> _Posted | None:
+        id_number, was_number = _normalize_id(raw_id)
+        cadre = self.posted.get(id_number)
+        if cadre is None:
+            if was_number:
+                self.error(
+                    row,
+                    id_col,
+                    _("身份证号 %(id)s 被存成了数字（末几位已丢失），请把该列设为文本后重新填写")
+                    % {"id": id_number},
+                )
+            else:
+                self.not_posted[id_number].append((row, id_col, name_col, cell_text(raw_name)))
+            return None
+        if name_col is not None and not is_blank(raw_name):
+            name = "".join(cell_text(raw_name).split())
+            if name != cadre.name:
+                self.error(
+                    row,
+                    name_col,
+                    _("姓名“%(given)s”与名册中身份证号 %(id)s 的姓名“%(name)s”不一致")
+                    % {"given": name, "id": id_number, "name": cadre.name},
+                )
+        self.present.setdefault(cadre.cadre_id, (row, id_col))
+        return cadre
+
+    def mark(self, cadre: _Posted, day: dt.date, raw, row: int, col: int, note: str = "") -> None:
+        """Validate one non-blank mark for a cadre-day and keep it."""
+        status = parse_mark(raw)
+        key = (cadre.cadre_id, day)
+        if status is None:
+            self.errored_days.add(key)
+            self.error(
+                row,
+                col,
+                _("无法识别的考勤标记“%(mark)s”，可用的标记：%(marks)s")
+                % {"mark": cell_text(raw), "marks": MARKS_HINT},
+            )
+            return
+        if day > self.as_of:
+            self.errored_days.add(key)
+            self.error(
+                row,
+                col,
+                _("%(day)s 在上报日期 %(as_of)s 之后，应留空")
+                % {"day": self.day_text(day), "as_of": self.as_of.isoformat()},
+            )
+            return
+        posting_id = cadre.posting_on(day)
+        if posting_id is None:
+            self.errored_days.add(key)
+            self.error(
+                row,
+                col,
+                _("%(day)s 不在 %(name)s 在本乡镇的驻村期内（%(spans)s），应留空")
+                % {"day": self.day_text(day), "name": cadre.name, "spans": cadre.span_text()},
+            )
+            return
+        earlier = self.seen.get(key)
+        if earlier is not None:
+            self.error(
+                row,
+                col,
+                _("%(name)s %(day)s 重复填报（与 %(cell)s 重复）")
+                % {"name": cadre.name, "day": self.day_text(day), "cell": self.ref(*earlier)},
+            )
+            return
+        self.seen[key] = (row, col)
+        self.records.append((posting_id, cadre.cadre_id, day, status.value, note))
+
+    def finish_unknown(self) -> None:
+        """Unknown 身份证号 versus known cadres not posted in this township this month."""
+        if not self.not_posted:
+            return
+        known = {}
+        ids = list(self.not_posted)
+        for i in range(0, len(ids), 500):
+            known.update(
+                Cadre.objects.filter(id_number__in=ids[i : i + 500]).values_list("id_number", "name")
+            )
+        for id_number, cells in self.not_posted.items():
+            for row, col, _name_col, _name in cells:
+                if id_number in known:
+                    self.error(
+                        row,
+                        col,
+                        _("干部 %(name)s（%(id)s）%(month)s 在%(township)s没有驻村选派")
+                        % {
+                            "name": known[id_number],
+                            "id": id_number,
+                            "month": f"{self.month:%Y年%m月}",
+                            "township": self.township.name,
+                        },
+                    )
+                elif not id_number:
+                    self.error(row, col, _("缺少身份证号"))
+                else:
+                    self.error(row, col, _("身份证号 %(id)s 不在干部名册中") % {"id": id_number})
+
+    def leave_warnings(self) -> None:
+        leave_values = {m.value for m in LEAVE_MARKS}
+        leave = [(c, d) for (_p, c, d, s, _n) in self.records if s in leave_values]
+        if not leave:
+            return
+        spans = _approved_leave({c for c, _d in leave}, self.first, self.last)
+        names = {p.cadre_id: p.name for p in self.posted.values()}
+        for cadre_id, day in leave:
+            if not any(s <= day <= e for s, e in spans.get(cadre_id, ())):
+                row, col = self.seen[(cadre_id, day)]
+                self.warnings.append(
+                    CellError(
+                        self.ref(row, col),
+                        _("%(name)s %(day)s 标为请假，但没有已批准的请假申请")
+                        % {"name": names.get(cadre_id, ""), "day": self.day_text(day)},
+                    )
+                )
+
+    # -- matrix
+    def matrix(self, rows, header_index: int, header: list, col_offset: int, total: int) -> None:
+        cols = {}
+        day_cols: list[tuple[int, object]] = []
+        seen_days: dict = {}
+        for i, value in enumerate(header):
+            text = _norm_header(value)
+            if text in ID_HEADERS and "id" not in cols:
+                cols["id"] = i
+            elif text in NAME_HEADERS and "name" not in cols:
+                cols["name"] = i
+            elif text in SEQ_HEADERS or text in VILLAGE_HEADERS:
+                continue
+            else:
+                day = _day_of_header(value, self.month)
+                if day is None:
+                    continue
+                if day and day in seen_days:
+                    self.error(
+                        header_index,
+                        i + col_offset,
+                        _("表头中 %(day)s 出现了两次（另见 %(cell)s）")
+                        % {
+                            "day": self.day_text(day),
+                            "cell": self.ref(header_index, seen_days[day] + col_offset),
+                        },
+                    )
+                    continue
+                if day:
+                    seen_days[day] = i
+                day_cols.append((i, day))
+        missing_days = [
+            self.first + dt.timedelta(days=k)
+            for k in range((self.last - self.first).days + 1)
+            if self.first + dt.timedelta(days=k) not in seen_days
+        ]
+        if missing_days:
+            after = (max(i for i, _d in day_cols) + 1 if day_cols else len(header)) + col_offset
+            self.error(
+                header_index,
+                after,
+                _("表头缺少以下日期列：%(days)s（日期列应为 1 至 %(n)s）")
+                % {"days": "、".join(str(d.day) for d in missing_days), "n": self.last.day},
+            )
+        id_col = cols["id"]
+        name_col = cols.get("name")
+        for r, row in enumerate(rows, start=header_index + 1):
+            self.tick(r, total)
+            if len(row) < len(header):
+                row = list(row) + [""] * (len(header) - len(row))
+            raw_id = row[id_col]
+            marked = [(i, day, row[i]) for i, day in day_cols if not is_blank(row[i])]
+            if is_blank(raw_id):
+                if marked:
+                    self.error(r, id_col + col_offset, _("该行填写了考勤，但缺少身份证号"))
+                continue
+            cadre = self.lookup(
+                r,
+                id_col + col_offset,
+                None if name_col is None else name_col + col_offset,
+                raw_id,
+                row[name_col] if name_col is not None else None,
+            )
+            if cadre is None:
+                continue
+            for i, day, value in marked:
+                if day == 0:
+                    self.error(
+                        r,
+                        i + col_offset,
+                        _("“%(head)s”列不在 %(month)s 内，应留空")
+                        % {"head": cell_text(header[i]), "month": f"{self.month:%Y年%m月}"},
+                    )
+                    continue
+                self.mark(cadre, day, value, r, i + col_offset)
+            for i, day in ((i, d) for i, d in day_cols if d and is_blank(row[i])):
+                self.missing_cells.setdefault((cadre.cadre_id, day), (r, i + col_offset))
+        self.header_id_cell = (header_index, id_col + col_offset)
+
+    # -- long
+    def long(self, rows, header_index: int, header: list, col_offset: int, total: int) -> None:
+        cols = {}
+        for i, value in enumerate(header):
+            text = _norm_header(value)
+            for key, names in (
+                ("id", ID_HEADERS),
+                ("name", NAME_HEADERS),
+                ("date", DATE_HEADERS),
+                ("status", STATUS_HEADERS),
+                ("note", NOTE_HEADERS),
+            ):
+                if text in names and key not in cols:
+                    cols[key] = i
+        id_col, date_col, status_col = cols["id"], cols["date"], cols["status"]
+        name_col, note_col = cols.get("name"), cols.get("note")
+        width = len(header)
+        cache: dict = {}
+        for r, row in enumerate(rows, start=header_index + 1):
+            self.tick(r, total)
+            if len(row) < width:
+                row = list(row) + [""] * (width - len(row))
+            raw_id, raw_date, raw_status = row[id_col], row[date_col], row[status_col]
+            if is_blank(raw_id) and is_blank(raw_date) and is_blank(raw_status):
+                continue
+            if is_blank(raw_id):
+                self.error(r, id_col + col_offset, _("缺少身份证号"))
+                continue
+            raw_name = row[name_col] if name_col is not None else None
+            key = (raw_id, raw_name)
+            cadre = cache.get(key, False)
+            if cadre is False or cadre is None:
+                # Each row of an unknown or misnamed cadre gets its own cell in the error list.
+                cadre = self.lookup(
+                    r,
+                    id_col + col_offset,
+                    None if name_col is None else name_col + col_offset,
+                    raw_id,
+                    raw_name,
+                )
+                cache[key] = cadre
+            if cadre is None:
+                continue
+            day = _parse_date(raw_date)
+            if day is None:
+                self.error(
+                    r,
+                    date_col + col_offset,
+                    _("日期“%(v)s”无法识别，请填写 YYYY-MM-DD 或 Excel 日期") % {"v": cell_text(raw_date)},
+                )
+                continue
+            if not self.first <= day <= self.last:
+                self.error(
+                    r,
+                    date_col + col_offset,
+                    _("日期 %(d)s 不在上报月份 %(month)s 内")
+                    % {"d": day.isoformat(), "month": f"{self.month:%Y年%m月}"},
+                )
+                continue
+            if is_blank(raw_status):
+                if day <= self.as_of and cadre.posting_on(day) is not None:
+                    self.errored_days.add((cadre.cadre_id, day))
+                    self.error(
+                        r, status_col + col_offset, _("%(day)s 缺少考勤标记") % {"day": self.day_text(day)}
+                    )
+                continue
+            note = cell_text(row[note_col])[:200] if note_col is not None else ""
+            self.mark(cadre, day, raw_status, r, status_col + col_offset, note)
+        self.header_id_cell = (header_index, id_col + col_offset)
+
+    def finish_missing(self) -> None:
+        """Posted cadres absent from the sheet and posted days up to the upload date without a mark."""
+        for cadre in self.posted.values():
+            due = [
+                d
+                for d in cadre.days(self.as_of)
+                if (cadre.cadre_id, d) not in self.seen and (cadre.cadre_id, d) not in self.errored_days
+            ]
+            if not due:
+                continue
+            if cadre.cadre_id not in self.present:
+                self.error(
+                    *self.header_id_cell,
+                    _("本乡镇驻村干部 %(name)s（%(id)s）%(month)s 有驻村天数，但表中没有该干部")
+                    % {"name": cadre.name, "id": cadre.id_number, "month": f"{self.month:%Y年%m月}"},
+                )
+                continue
+            if self.layout == AttendanceUpload.Layout.MATRIX:
+                for d in due:
+                    cell = self.missing_cells.get((cadre.cadre_id, d))
+                    if cell is not None:
+                        self.error(
+                            *cell,
+                            _("%(name)s %(day)s 在驻村期内，缺少考勤标记")
+                            % {"name": cadre.name, "day": self.day_text(d)},
+                        )
+            else:
+                self.error(
+                    *self.present[cadre.cadre_id],
+                    _("%(name)s 缺少以下驻村日期的考勤：%(days)s")
+                    % {"name": cadre.name, "days": "、".join(self.day_text(d) for d in due)},
+                )
+
+    # -- the file
+    def run(self, data: bytes) -> None:
+        from python_calamine import CalamineWorkbook
+
+        try:
+            workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        except Exception:
+            raise SpreadsheetRejected(_("文件已损坏或不完整，无法作为 .xlsx 打开，请重新保存后上传"))
+        try:
+            metas = [m for m in workbook.sheets_metadata if "WorkSheet" in str(m.typ)]
+            metas.sort(
+                key=lambda m: 0 if "Visible" in str(m.visible) and "Hidden" not in str(m.visible) else 1
+            )
+            for meta in metas:
+                try:
+                    sheet = workbook.get_sheet_by_name(meta.name)
+                except Exception:
+                    raise SpreadsheetRejected(_("工作表“%(s)s”已损坏，无法读取") % {"s": meta.name})
+                found = self._run_sheet(sheet)
+                if found:
+                    return
+            first = metas[0].name if metas else "Sheet1"
+            self.sheet = first
+            self.errors.append(
+                CellError(
+                    cell_ref(first, 1, 0),
+                    _(
+                        "未找到表头：月度考勤表应有“序号、姓名、身份证号、村名称、1、2……”一行，"
+                        "考勤明细应有“身份证号、姓名、日期、状态、备注”一行"
+                    ),
+                )
+            )
+        finally:
+            workbook.close()
+
+    def _run_sheet(self, sheet) -> bool:
+        col_offset = sheet.start[1] if sheet.height else 0
+        total = sheet.total_height
+        rows = iter(sheet.iter_rows())
+        for header_index, header in enumerate(rows):
+            if header_index >= HEADER_SCAN_ROWS:
+                return False
+            names = {_norm_header(v) for v in header}
+            if not names & ID_HEADERS:
+                continue
+            if names & DATE_HEADERS and names & STATUS_HEADERS:
+                self.layout = AttendanceUpload.Layout.LONG
+            elif any(_day_of_header(v, self.month) for v in header):
+                self.layout = AttendanceUpload.Layout.MATRIX
+            else:
+                continue
+            self.sheet = sheet.name
+            header = list(header)
+            if self.layout == AttendanceUpload.Layout.LONG:
+                self.long(rows, header_index, header, col_offset, total)
+            else:
+                self.matrix(rows, header_index, header, col_offset, total)
+            return True
+        return False
+
+
+def check_file(
+    *, township, month: dt.date, file, as_of: dt.date | None = None, user=None, progress=None
+) -> CheckResult:
+    """Parse and validate an attendance workbook for a township-month; write nothing.
+
+    ``file`` is a path, bytes or a file object. Every problem is collected with its cell;
+    ``records`` are ``(posting_id, cadre_id, date, status, note)`` tuples ready to write.
+    """
+    month = month.replace(day=1)
+    as_of = as_of or timezone.localdate()
+    result = CheckResult()
+    try:
+        data, name = _read_input(file)
+        result.data, result.original_name = data, name
+        result.sha256 = hashlib.sha256(data).hexdigest()
+        from core.xlsx import check_bytes
+
+        check_bytes(data)
+        check_parts(data)
+        checker = _Checker(township=township, month=month, as_of=as_of, progress=progress)
+        checker.run(data)
+    except SpreadsheetRejected as exc:
+        result.errors = [CellError("", exc.message)]
+        result.summary = {"errors": 1}
+        return result
+    if checker.layout:
+        checker.finish_unknown()
+        checker.finish_missing()
+        checker.leave_warnings()
+    result.errors = checker.errors
+    result.warnings = checker.warnings
+    result.layout = checker.layout
+    result.sheet = checker.sheet
+    if result.errors:
+        result.summary = {"layout": str(result.layout), "sheet": result.sheet, "errors": len(result.errors)}
+        return result
+    result.records = checker.records
+    result.summary = _summary(township, month, checker)
+    return result
+
+
+def _summary(township, month, checker: _Checker) -> dict:
+    by_status = Counter(r[3] for r in checker.records)
+    new = {(r[1], r[2]): r[3] for r in checker.records}
+    added = changed = unchanged = removed = 0
+    current = AttendanceRecord.objects.filter(township_id=township.pk, month=month).values_list(
+        "cadre_id", "date", "status"
+    )
+    for cadre_id, day, status in current.iterator(chunk_size=10000):
+        now = new.get((cadre_id, day))
+        if now is None:
+            removed += 1
+        elif now == status:
+            unchanged += 1
+        else:
+            changed += 1
+    added = len(new) - changed - unchanged
+    return {
+        "layout": str(checker.layout),
+        "sheet": checker.sheet,
+        "cadres": len({r[1] for r in checker.records}),
+        "days": len(checker.records),
+        "by_status": {m.value: by_status.get(m.value, 0) for m in Mark},
+        "warnings": len(checker.warnings),
+        "diff": {"added": added, "changed": changed, "removed": removed, "unchanged": unchanged},
+        "errors": 0,
+    }
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _lock_township_month(township, month: dt.date) -> None:
+    """Serialize writers of one township-month (PostgreSQL); SQLite serializes writers itself."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            key = (township.pk << 20) + month.year * 12 + month.month
+            cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", [7301, key & 0x7FFFFFFF])
+
+
+def _copy_text(value: str) -> str:
+    """A value for COPY's text format."""
+    if not value:
+        return ""
+    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _write_records(township, month: dt.date, records: list[tuple], upload_id: int) -> None:
+    table = AttendanceRecord._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute(f"DELETE FROM {table} WHERE township_id = %s AND month = %s", [township.pk, month])
+        if not records:
+            return
+        if connection.vendor == "postgresql":
+            sql = f"COPY {table} (posting_id, cadre_id, township_id, month, date, status, note, upload_id) FROM STDIN"
+            middle = f"\t{township.pk}\t{month.isoformat()}\t"
+            tail = f"\t{upload_id}\n"
+            with cur.cursor.copy(sql) as copy:
+                lines = []
+                for posting_id, cadre_id, day, status, note in records:
+                    lines.append(
+                        f"{posting_id}\t{cadre_id}{middle}{day.isoformat()}\t{status}\t{_copy_text(note)}{tail}"
+                    )
+                    if len(lines) >= 20000:
+                        copy.write("".join(lines))
+                        lines = []
+                if lines:
+                    copy.write("".join(lines))
+        else:
+            sql = (
+                f"INSERT INTO {table} (posting_id, cadre_id, township_id, month, date, status, note, upload_id) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+            )
+            tid = township.pk
+            batch = []
+            for posting_id, cadre_id, day, status, note in records:
+                batch.append((posting_id, cadre_id, tid, month, day, status, note, upload_id))
+                if len(batch) >= 5000:
+                    cur.executemany(sql, batch)
+                    batch = []
+            if batch:
+                cur.executemany(sql, batch)
+
+
+def _enqueue_totals(county_id: int, month: dt.date) -> None:
+    try:
+        from attendance.totals import enqueue_monthly_totals
+    except ImportError:
+        return
+    enqueue_monthly_totals(county_id=county_id, month=month)
+
+
+def _stored_errors(errors: list[CellError]) -> list[dict]:
+    stored = [e.as_dict() for e in errors[:MAX_STORED_ERRORS]]
+    if len(errors) > MAX_STORED_ERRORS:
+        stored.append(
+            {"cell": "", "message": _("……另有 %(n)s 处错误未列出") % {"n": len(errors) - MAX_STORED_ERRORS}}
+        )
+    return stored
+
+
+def _new_upload(*, township, month, check: CheckResult, as_of, user, status) -> AttendanceUpload:
+    upload = AttendanceUpload(
+        township=township,
+        month=month,
+        layout=check.layout,
+        status=status,
+        as_of=as_of,
+        original_name=check.original_name[:255] or "attendance.xlsx",
+        sha256=check.sha256,
+        uploaded_by=user,
+        errors=_stored_errors(check.errors),
+        warnings=[w.as_dict() for w in check.warnings[:MAX_STORED_ERRORS]],
+        summary=check.summary,
+    )
+    upload.file.save(upload.original_name, ContentFile(check.data), save=False)
+    return upload
+
+
+def import_attendance(
+    *,
+    township,
+    month: dt.date,
+    file,
+    as_of: dt.date | None = None,
+    user=None,
+    dry_run: bool = False,
+    upload: AttendanceUpload | None = None,
+    keep_rejected: bool = False,
+    progress=None,
+    enqueue_totals: bool = True,
+) -> ImportResult:
+    """Check a workbook and, if it has no error, make it the township-month's attendance.
+
+    In one transaction, under a lock of the township-month: delete the month's records, insert the
+    new ones, mark earlier accepted uploads superseded, record this upload as accepted; on commit,
+    enqueue the monthly totals. A rejected file writes nothing (``keep_rejected`` stores the upload
+    row with its errors for the history page). ``upload`` is a pending upload being confirmed;
+    ``enqueue_totals=False`` is for bulk loaders (the demo) that compute the totals once afterwards.
+    """
+    month = month.replace(day=1)
+    as_of = as_of or timezone.localdate()
+    check = check_file(township=township, month=month, file=file, as_of=as_of, user=user, progress=progress)
+    result = ImportResult(check=check)
+    if dry_run:
+        return result
+    if not check.ok:
+        if upload is not None:
+            upload.status = AttendanceUpload.Status.REJECTED
+            upload.errors = _stored_errors(check.errors)
+            upload.summary = check.summary
+            upload.decided_at = timezone.now()
+            upload.save(update_fields=["status", "errors", "summary", "decided_at"])
+            result.upload = upload
+        elif keep_rejected and check.data:
+            result.upload = _new_upload(
+                township=township,
+                month=month,
+                check=check,
+                as_of=as_of,
+                user=user,
+                status=AttendanceUpload.Status.REJECTED,
+            )
+            result.upload.decided_at = timezone.now()
+            result.upload.save()
+        return result
+    try:
+        with transaction.atomic():
+            _lock_township_month(township, month)
+            if upload is None:
+                upload = _new_upload(
+                    township=township,
+                    month=month,
+                    check=check,
+                    as_of=as_of,
+                    user=user,
+                    status=AttendanceUpload.Status.ACCEPTED,
+                )
+            upload.status = AttendanceUpload.Status.ACCEPTED
+            upload.layout = check.layout
+            upload.summary = check.summary
+            upload.warnings = [w.as_dict() for w in check.warnings[:MAX_STORED_ERRORS]]
+            upload.errors = []
+            upload.decided_at = timezone.now()
+            upload.save()
+            _write_records(township, month, check.records, upload.pk)
+            AttendanceUpload.objects.filter(
+                township_id=township.pk, month=month, status=AttendanceUpload.Status.ACCEPTED
+            ).exclude(pk=upload.pk).update(status=AttendanceUpload.Status.SUPERSEDED)
+            if enqueue_totals:
+                county_id = township.county_id
+                transaction.on_commit(lambda: _enqueue_totals(county_id, month))
+    except IntegrityError:
+        logger.exception("attendance import conflict")
+        check.errors = [
+            CellError(
+                "", _("部分干部的考勤与其他乡镇已上报的记录冲突（同一干部同一天），请核对选派记录后重新上传")
+            )
+        ]
+        check.records = []
+        return result
+    result.upload = upload
+    result.applied = True
+    return result
+
+
+def stage_upload(
+    *,
+    township,
+    month: dt.date,
+    file,
+    as_of: dt.date | None = None,
+    user=None,
+    progress=None,
+    upload: AttendanceUpload | None = None,
+) -> AttendanceUpload:
+    """Check a file and keep it as a pending upload (valid) or a rejected one, for the page's confirm step."""
+    month = month.replace(day=1)
+    as_of = as_of or timezone.localdate()
+    source = file
+    if upload is not None and upload.file:
+        upload.file.open("rb")
+        try:
+            source = upload.file.read()
+        finally:
+            upload.file.close()
+    check = check_file(township=township, month=month, file=source, as_of=as_of, user=user, progress=progress)
+    status = AttendanceUpload.Status.PENDING if check.ok else AttendanceUpload.Status.REJECTED
+    if upload is None:
+        upload = _new_upload(
+            township=township, month=month, check=check, as_of=as_of, user=user, status=status
+        )
+    upload.status = status
+    upload.layout = check.layout
+    upload.errors = _stored_errors(check.errors)
+    upload.warnings = [w.as_dict() for w in check.warnings[:MAX_STORED_ERRORS]]
+    upload.summary = check.summary
+    upload.sha256 = check.sha256 or upload.sha256
+    upload.decided_at = timezone.now() if status == AttendanceUpload.Status.REJECTED else None
+    upload.save()
+    return upload
+
+
+def apply_upload(*, upload: AttendanceUpload, user=None) -> ImportResult:
+    """Confirm a pending upload: the same service, re-checked against today's registry, from the stored file."""
+    upload.file.open("rb")
+    try:
+        data = upload.file.read()
+    finally:
+        upload.file.close()
+    return import_attendance(
+        township=upload.township, month=upload.month, file=data, as_of=upload.as_of, user=user, upload=upload
+    )

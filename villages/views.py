@@ -1,0 +1,52 @@
+"""Village pages (list and detail); every object comes through the user's scoped queryset."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from core.listing import int_param, paginate
+from core.scoping import area_for
+from villages import selectors
+from villages.models import Township, Village, VillageTag
+
+
+@login_required
+def village_list(request):
+    area = area_for(request.user)
+    today = timezone.localdate()
+    filters = {
+        "q": request.GET.get("q", "").strip(),
+        "township_id": int_param(request, "township"),
+        "tag_id": int_param(request, "tag"),
+    }
+    villages = selectors.village_list(area, today, **filters)
+    return render(
+        request,
+        "villages/village_list.html",
+        {
+            "page": paginate(request, villages),
+            "filters": filters,
+            "townships": Township.objects.for_user(request.user).order_by("code"),
+            "tags": VillageTag.objects.all(),
+            "today": today,
+        },
+    )
+
+
+@login_required
+def village_detail(request, pk):
+    village = get_object_or_404(
+        Village.objects.for_user(request.user).select_related("township__county").prefetch_related("tags"),
+        pk=pk,
+    )
+    today = timezone.localdate()
+    return render(
+        request,
+        "villages/village_detail.html",
+        {
+            "village": village,
+            "first_secretary": selectors.first_secretary_on(village, today),
+            "postings": selectors.village_postings(village),
+            "today": today,
+        },
+    )
