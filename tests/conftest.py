@@ -88,6 +88,11 @@ def celery_worker_process(transactional_db, settings):
          "--without-mingle", "--without-gossip"],
         cwd=Path(__file__).resolve().parent.parent, env=env,
     )
+    # Eager tasks run earlier in this process can leave Celery believing it is inside a task,
+    # which makes result.get() refuse to block; this process is the client here, not a worker.
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
     old = (app.conf.task_always_eager, app.conf.task_default_queue)
     app.conf.task_always_eager = False
     app.conf.task_default_queue = queue
