@@ -74,7 +74,9 @@ def build_template(*, township, month: dt.date) -> bytes:
     )
     ws.write_string(1, 0, legend_text, note_fmt)
 
-    headers = FIXED + [str(d) for d in range(1, n_days + 1)] + [_("在岗天数")]
+    headers = (
+        FIXED + [str(d) for d in range(1, n_days + 1)] + ["在岗天数"]
+    )  # a header of the file, Chinese in any UI language
     for c, h in enumerate(headers):
         fmt = head_fmt
         if first_day_col <= c < last_col:

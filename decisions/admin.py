@@ -1,1 +1,111 @@
-from django.contrib import admin  # noqa: F401
+"""Admin for inspections and decisions. Decisions are read-only here: the workflow (approve,
+reject, issue, correct) happens on the pages through the services, and nothing is ever deleted."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from decisions.models import Decision, DecisionEvent, Finding, Inspection, Replacement
+
+try:
+    from core.admin import ScopedAdminMixin
+except ImportError:  # pragma: no cover - the registry helper provides it
+
+    class ScopedAdminMixin:
+        def get_queryset(self, request):
+            qs = super().get_queryset(request)
+            return qs if request.user.is_superuser else qs.for_user(request.user)
+
+
+class FindingInline(ScopedAdminMixin, admin.TabularInline):
+    model = Finding
+    extra = 0
+    autocomplete_fields = ("cadre", "village")
+
+
+@admin.register(Inspection)
+class InspectionAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("date", "kind", "county", "inspectors")
+    list_filter = ("kind", "county")
+    search_fields = ("inspectors", "notes", "findings__description")
+    list_select_related = ("county",)
+    date_hierarchy = "date"
+    autocomplete_fields = ("villages", "cadres")
+    inlines = (FindingInline,)
+
+
+@admin.register(Finding)
+class FindingAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("inspection", "cadre", "village", "severity", "handling", "deduction")
+    list_filter = ("severity", "handling")
+    search_fields = ("description", "cadre__name", "cadre__id_number", "village__name")
+    list_select_related = ("inspection", "cadre", "village")
+    autocomplete_fields = ("inspection", "cadre", "village")
+
+
+class DecisionEventInline(admin.TabularInline):
+    model = DecisionEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ("from_status", "to_status", "actor", "at", "note")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Decision)
+class DecisionAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "__str__",
+        "kind",
+        "rule",
+        "status",
+        "subject",
+        "township",
+        "proposed_on",
+        "decision_date",
+    )
+    list_filter = ("status", "kind", "rule", "county")
+    search_fields = ("number", "cadre__name", "cadre__id_number", "unit__name", "basis")
+    list_select_related = ("county", "township", "cadre", "unit")
+    date_hierarchy = "proposed_on"
+    inlines = (DecisionEventInline,)
+
+    @admin.display(description=_("对象"))
+    def subject(self, obj):
+        return obj.subject_name
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields] + ["subject"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # Viewing only: the change form shows every field read-only and offers no save.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
+@admin.register(Replacement)
+class ReplacementAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("village", "role", "unit", "due_date", "status", "fulfilled_on")
+    list_filter = ("status",)
+    search_fields = ("village__name", "unit__name", "decision__number")
+    list_select_related = ("village", "unit", "decision")
+    readonly_fields = ("decision", "recalled_posting", "fulfilled_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

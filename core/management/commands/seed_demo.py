@@ -26,8 +26,11 @@ class Command(BaseCommand):
         parser.add_argument("--scale", choices=["county", "province"], default="county")
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--if-empty", action="store_true", help="已有数据时什么也不做（make run 用）")
+        parser.add_argument(
+            "--counties", type=int, default=None, help="省级规模的县数（默认 100；测试用小数）"
+        )
 
-    def handle(self, *args, scale, seed, if_empty, **options):
+    def handle(self, *args, scale, seed, if_empty, counties, **options):
         from villages.models import County
 
         if if_empty and County.objects.exists():
@@ -43,7 +46,10 @@ class Command(BaseCommand):
                     continue
                 raise
             started = time.monotonic()
-            module.seed(**context)
+            if name == "villages.demo" and counties is not None:
+                module.seed(**context, counties=counties)
+            else:
+                module.seed(**context)
             self.stdout.write(f"  {name}: {time.monotonic() - started:.1f} s")
         self._print_logins()
 

@@ -1,0 +1,132 @@
+"""The quarterly and annual ranking jobs (DOMAIN.md §6).
+
+Each run rebuilds one county's period in one transaction: delete that period's rows, insert
+the fresh ones, then rank them in the database with ``RANK() OVER (PARTITION BY cohort ORDER BY
+composite DESC)`` (the ORM's ``Window(Rank())``, on SQLite and PostgreSQL alike). Running it
+twice gives the same rows. After a quarter is ranked the decisions app is told, on commit.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import Rank
+
+from appraisal.models import AnnualResult, Category, QuarterResult
+from appraisal.schemes import get_or_create_scheme
+from appraisal.scoring import compute_breakdowns, grade_for, q2, quarter_cadres
+from villages.models import County, Policy
+
+
+def _county(county) -> County:
+    return county if isinstance(county, County) else County.objects.get(pk=county)
+
+
+def _assign_ranks(queryset, *, policy) -> None:
+    """Rank the ranked rows of ``queryset`` per cohort with a window function, then grade them."""
+    ranked = queryset.filter(ranked=True).annotate(
+        r=Window(Rank(), partition_by=[F("cohort")], order_by=F("composite").desc()),
+        n=Window(Count("id"), partition_by=[F("cohort")]),
+    )
+    rows = []
+    for obj in ranked.only("id", "composite", "cohort"):
+        obj.rank = obj.r
+        obj.grade = grade_for(composite=obj.composite, rank=obj.r, n=obj.n, policy=policy)
+        rows.append(obj)
+    queryset.model.objects.bulk_update(rows, ["rank", "grade"], batch_size=1000)
+
+
+def compute_quarterly_ranking(*, county, year: int, quarter: int) -> int:
+    """Rebuild a county's quarter: composites, cohorts, ranks and grades. Returns the row count."""
+    county = _county(county)
+    policy = Policy.for_county(county)
+    scheme = get_or_create_scheme(county=county, year=year)
+    cadres = quarter_cadres(county_id=county.pk, year=year, quarter=quarter)
+    breakdowns = compute_breakdowns(scheme=scheme, policy=policy, year=year, quarter=quarter, cadres=cadres)
+    rows = []
+    for cadre_id, qc in cadres.items():
+        b = breakdowns[cadre_id]
+        s = b.subtotals
+        rows.append(
+            QuarterResult(
+                county=county,
+                cadre_id=cadre_id,
+                posting_id=qc.posting_id,
+                township_id=qc.township_id,
+                village_id=qc.village_id,
+                year=year,
+                quarter=quarter,
+                cohort=qc.cohort,
+                posted_days=qc.posted_days,
+                common=q2(s[Category.COMMON]),
+                discipline=q2(s[Category.DISCIPLINE]),
+                democratic=q2(s[Category.DEMOCRATIC]),
+                bonus=q2(s[Category.BONUS]),
+                deduction=q2(s[Category.DEDUCTION]),
+                composite=b.composite,
+                ranked=qc.posted_days >= policy.min_ranked_days,
+            )
+        )
+    with transaction.atomic():
+        QuarterResult.objects.filter(
+            Q(county=county) | Q(cadre_id__in=list(cadres)), year=year, quarter=quarter
+        ).delete()
+        QuarterResult.objects.bulk_create(rows, batch_size=1000)
+        _assign_ranks(QuarterResult.objects.filter(county=county, year=year, quarter=quarter), policy=policy)
+        county_id = county.pk
+        transaction.on_commit(lambda: _propose_after_ranking(county_id=county_id, year=year, quarter=quarter))
+    return len(rows)
+
+
+def _propose_after_ranking(*, county_id: int, year: int, quarter: int) -> None:
+    try:
+        from decisions import services
+    except ImportError:
+        return
+    propose = getattr(services, "propose_after_ranking", None)
+    if propose is not None:
+        propose(county_id=county_id, year=year, quarter=quarter)
+
+
+def compute_annual_ranking(*, county, year: int) -> int:
+    """Rebuild a county's year: the mean of each cadre's ranked quarters, ranked and graded the same way.
+
+    The cohort, posting and place are those of the cadre's latest ranked quarter.
+    """
+    county = _county(county)
+    policy = Policy.for_county(county)
+    quarters = (
+        QuarterResult.objects.filter(county=county, year=year, ranked=True)
+        .order_by("cadre_id", "quarter")
+        .values_list("cadre_id", "quarter", "composite", "cohort", "posting_id", "township_id", "village_id")
+    )
+    sums: dict[int, list] = defaultdict(list)
+    latest: dict[int, tuple] = {}
+    for cadre_id, _q, composite, cohort, posting_id, township_id, village_id in quarters:
+        sums[cadre_id].append(composite)
+        latest[cadre_id] = (cohort, posting_id, township_id, village_id)
+    rows = []
+    for cadre_id, values in sums.items():
+        cohort, posting_id, township_id, village_id = latest[cadre_id]
+        rows.append(
+            AnnualResult(
+                county=county,
+                cadre_id=cadre_id,
+                posting_id=posting_id,
+                township_id=township_id,
+                village_id=village_id,
+                year=year,
+                cohort=cohort,
+                quarters=len(values),
+                composite=q2(sum(values, Decimal("0")) / len(values)),
+                ranked=True,
+            )
+        )
+    with transaction.atomic():
+        AnnualResult.objects.filter(Q(county=county) | Q(cadre_id__in=list(sums)), year=year).delete()
+        AnnualResult.objects.bulk_create(rows, batch_size=1000)
+        _assign_ranks(AnnualResult.objects.filter(county=county, year=year), policy=policy)
+    return len(rows)

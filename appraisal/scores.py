@@ -1,0 +1,323 @@
+"""Score entry and the score workbook (DOMAIN.md §6).
+
+A cell is one (cadre, quarter, indicator): saving it is an ``update_or_create`` of that cell
+alone, so two people entering different cells of the same grid never overwrite each other.
+The import checks the whole file first and writes only when every cell is valid.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from appraisal.models import DemocraticRate, Indicator, Score, Source
+from appraisal.schemes import fmt_points, get_or_create_scheme, manual_indicators
+from appraisal.scoring import quarter_cadres
+from cadres.models import Cadre
+from core import idcard
+from core.xlsx import SpreadsheetRejected, cell_ref, cell_text, read_checked, safe_text
+
+ID_HEADER = "身份证号"
+NAME_HEADER = "姓名"
+RATE_HEADER = "民主测评满意率"
+TEMPLATE_SHEET = "Sheet1"
+_SUFFIX_RE = re.compile(r"\s*[（(]\s*[\d.]+\s*分\s*[）)]\s*$")
+
+
+def parse_points(value, *, maximum: Decimal | None) -> tuple[Decimal | None, str | None]:
+    """A cell's points: (None, None) when blank, (points, None) when valid, (None, message) otherwise."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, None
+    if isinstance(value, bool):
+        return None, _("不是有效的分值")
+    try:
+        points = Decimal(str(value).strip()) if not isinstance(value, float) else Decimal(repr(value))
+    except InvalidOperation:
+        return None, _("不是有效的分值：%(v)s") % {"v": value}
+    if not points.is_finite():
+        return None, _("不是有效的分值：%(v)s") % {"v": value}
+    if points < 0:
+        return None, _("分值不能为负数")
+    if maximum is not None and points > maximum:
+        return None, _("超过该指标满分 %(max)s 分") % {"max": fmt_points(maximum)}
+    if points != points.quantize(Decimal("0.01")):
+        return None, _("分值最多保留两位小数")
+    return points.quantize(Decimal("0.01")), None
+
+
+def parse_rate(value) -> tuple[Decimal | None, str | None]:
+    if isinstance(value, str):
+        value = value.strip().rstrip("%").rstrip("％").strip()
+    rate, error = parse_points(value, maximum=None)
+    if error:
+        return None, error.replace(_("分值"), _("满意率"))
+    if rate is not None and rate > 100:
+        return None, _("民主测评满意率应在 0–100 之间")
+    return rate, None
+
+
+def _check_cell(*, county, year: int, quarter: int, cadre: Cadre, indicator: Indicator | None = None) -> None:
+    if indicator is not None:
+        if indicator.scheme.county_id != county.pk or indicator.scheme.year != year:
+            raise ValidationError(_("该指标不属于本县本年度的考核细则"))
+        if indicator.source != Source.MANUAL:
+            raise ValidationError(_("“%(name)s”由系统计算，不能手工录入") % {"name": indicator.name})
+    if cadre.pk not in quarter_cadres(county_id=county.pk, year=year, quarter=quarter, cadre_ids=[cadre.pk]):
+        raise ValidationError(_("该干部本季度不在本县参加考核"))
+
+
+def save_score(
+    *, county, year: int, quarter: int, cadre: Cadre, indicator: Indicator, value, user=None
+) -> Decimal | None:
+    """Save one cell (blank clears it). Raises ValidationError with a Chinese message."""
+    _check_cell(county=county, year=year, quarter=quarter, cadre=cadre, indicator=indicator)
+    points, error = parse_points(value, maximum=indicator.max_points)
+    if error:
+        raise ValidationError(error)
+    key = {"cadre": cadre, "year": year, "quarter": quarter, "indicator": indicator}
+    if points is None:
+        Score.objects.filter(**key).delete()
+    else:
+        Score.objects.update_or_create(
+            **key, defaults={"points": points, "county": county, "updated_by": user}
+        )
+    return points
+
+
+def save_rate(*, county, year: int, quarter: int, cadre: Cadre, value, user=None) -> Decimal | None:
+    """Save one cadre's 民主测评满意率 (blank clears it)."""
+    _check_cell(county=county, year=year, quarter=quarter, cadre=cadre)
+    rate, error = parse_rate(value)
+    if error:
+        raise ValidationError(error)
+    key = {"cadre": cadre, "year": year, "quarter": quarter}
+    if rate is None:
+        DemocraticRate.objects.filter(**key).delete()
+    else:
+        DemocraticRate.objects.update_or_create(
+            **key, defaults={"rate": rate, "county": county, "updated_by": user}
+        )
+    return rate
+
+
+@dataclass
+class ScoreImportResult:
+    ok: bool = True
+    errors: list[str] = field(default_factory=list)
+    rows: int = 0
+    scores: int = 0
+    rates: int = 0
+
+
+def _header_name(text: str) -> str:
+    return _SUFFIX_RE.sub("", text).strip()
+
+
+def import_scores(
+    *, county, year: int, quarter: int, file, user=None, dry_run: bool = False
+) -> ScoreImportResult:
+    """Import a score workbook: all of it or nothing; every error as ``Sheet1!D7: 原因``.
+
+    Layout: ``身份证号, 姓名, <manual indicator names…>, 民主测评满意率`` (indicator headers may carry
+    ``（5分）``). Blank cells leave what is stored unchanged, so an old template cannot wipe
+    scores others entered on the page.
+    """
+    result = ScoreImportResult()
+    try:
+        if isinstance(file, str):
+            with open(file, "rb") as fh:
+                data = read_checked(fh)
+        else:
+            data = read_checked(file)
+        rows, sheet = _read_rows(data)
+    except SpreadsheetRejected as exc:
+        return ScoreImportResult(ok=False, errors=[exc.message])
+    if not rows:
+        return ScoreImportResult(ok=False, errors=[_("%(s)s: 工作表为空") % {"s": sheet}])
+    scheme = get_or_create_scheme(county=county, year=year)
+    indicators = {i.name: i for i in manual_indicators(scheme)}
+    header = [cell_text(v) for v in rows[0]]
+    columns: dict[int, object] = {}
+    id_col = name_col = None
+    seen: set[str] = set()
+    errors = result.errors
+    for col, text in enumerate(header):
+        name = _header_name(text)
+        if not name:
+            continue
+        if name in seen:
+            errors.append(f"{cell_ref(sheet, 1, col)}: " + _("列“%(n)s”重复") % {"n": name})
+            continue
+        seen.add(name)
+        if name == ID_HEADER:
+            id_col = col
+        elif name == NAME_HEADER:
+            name_col = col
+        elif name == RATE_HEADER:
+            columns[col] = RATE_HEADER
+        elif name in indicators:
+            columns[col] = indicators[name]
+        else:
+            errors.append(
+                f"{cell_ref(sheet, 1, col)}: "
+                + _("未知的列“%(n)s”（不是本年度考核细则的人工录入指标）") % {"n": name}
+            )
+    if id_col is None:
+        errors.append(f"{sheet}!A1: " + _("缺少“身份证号”列"))
+    if errors:
+        result.ok = False
+        return result
+    eligible = quarter_cadres(county_id=county.pk, year=year, quarter=quarter)
+    cadres = {c.id_number: c for c in Cadre.objects.filter(pk__in=list(eligible))}
+    scores: list[tuple[Cadre, Indicator, Decimal]] = []
+    rates: list[tuple[Cadre, Decimal]] = []
+    seen_ids: dict[str, int] = {}
+    for r, row in enumerate(rows[1:], start=2):
+        cells = list(row) + [None] * (len(header) - len(row))
+        if all(cell_text(v) == "" for v in cells):
+            continue
+        result.rows += 1
+        number = idcard.normalize(cell_text(cells[id_col]))
+        ref = cell_ref(sheet, r, id_col)
+        if not number:
+            errors.append(f"{ref}: " + _("身份证号不能为空"))
+            continue
+        if number in seen_ids:
+            errors.append(f"{ref}: " + _("身份证号与第 %(r)s 行重复") % {"r": seen_ids[number]})
+            continue
+        seen_ids[number] = r
+        cadre = cadres.get(number)
+        if cadre is None:
+            errors.append(f"{ref}: " + _("该干部本季度不在本县参加考核：%(n)s") % {"n": number})
+            continue
+        if name_col is not None:
+            given = cell_text(cells[name_col])
+            if given and given != cadre.name:
+                errors.append(
+                    f"{cell_ref(sheet, r, name_col)}: "
+                    + _("姓名与身份证号不符（名册为“%(name)s”）") % {"name": cadre.name}
+                )
+        for col, target in columns.items():
+            value = cells[col]
+            if target == RATE_HEADER:
+                rate, error = parse_rate(value)
+                if error:
+                    errors.append(f"{cell_ref(sheet, r, col)}: {error}")
+                elif rate is not None:
+                    rates.append((cadre, rate))
+            else:
+                points, error = parse_points(value, maximum=target.max_points)
+                if error:
+                    errors.append(f"{cell_ref(sheet, r, col)}: {error}")
+                elif points is not None:
+                    scores.append((cadre, target, points))
+    if errors:
+        result.ok = False
+        return result
+    result.scores, result.rates = len(scores), len(rates)
+    if dry_run:
+        return result
+    # One upsert per table, keyed like the cells: what the file does not mention stays as it is.
+    with transaction.atomic():
+        Score.objects.bulk_create(
+            [
+                Score(
+                    county=county,
+                    cadre=cadre,
+                    year=year,
+                    quarter=quarter,
+                    indicator=indicator,
+                    points=points,
+                    updated_by=user,
+                )
+                for cadre, indicator, points in scores
+            ],
+            update_conflicts=True,
+            unique_fields=["cadre", "year", "quarter", "indicator"],
+            update_fields=["points", "county", "updated_by", "updated_at"],
+            batch_size=2000,
+        )
+        DemocraticRate.objects.bulk_create(
+            [
+                DemocraticRate(
+                    county=county, cadre=cadre, year=year, quarter=quarter, rate=rate, updated_by=user
+                )
+                for cadre, rate in rates
+            ],
+            update_conflicts=True,
+            unique_fields=["cadre", "year", "quarter"],
+            update_fields=["rate", "county", "updated_by", "updated_at"],
+            batch_size=2000,
+        )
+    return result
+
+
+def _read_rows(data: bytes) -> tuple[list[list], str]:
+    """The first sheet's rows (python-calamine; openpyxl as a fallback) and its name."""
+    try:
+        from python_calamine import CalamineWorkbook
+
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        name = wb.sheet_names[0]
+        return wb.get_sheet_by_name(name).to_python(skip_empty_area=False), name
+    except ImportError:
+        pass
+    except Exception:
+        raise SpreadsheetRejected(_("文件已损坏或不完整，无法作为 .xlsx 打开，请重新保存后上传"))
+    from core.xlsx import open_workbook
+
+    wb = open_workbook(data)
+    try:
+        ws = wb.worksheets[0]
+        return [list(r) for r in ws.iter_rows(values_only=True)], ws.title
+    finally:
+        wb.close()
+
+
+def template_header(scheme) -> list[str]:
+    return [ID_HEADER, NAME_HEADER, *[i.name for i in manual_indicators(scheme)], RATE_HEADER]
+
+
+def score_template(*, county, year: int, quarter: int) -> bytes:
+    """The score workbook pre-filled with the quarter's cadres and what is already entered."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    scheme = get_or_create_scheme(county=county, year=year)
+    indicators = manual_indicators(scheme)
+    eligible = quarter_cadres(county_id=county.pk, year=year, quarter=quarter)
+    cadres = Cadre.objects.filter(pk__in=list(eligible)).order_by("id_number")
+    entered = {
+        (c, i): p
+        for c, i, p in Score.objects.filter(indicator__scheme=scheme, year=year, quarter=quarter).values_list(
+            "cadre_id", "indicator_id", "points"
+        )
+    }
+    rates = dict(DemocraticRate.objects.filter(year=year, quarter=quarter).values_list("cadre_id", "rate"))
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = TEMPLATE_SHEET
+    ws.append(template_header(scheme))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for cadre in cadres:
+        ws.append(
+            [safe_text(cadre.id_number), safe_text(cadre.name)]
+            + [entered.get((cadre.pk, i.pk)) for i in indicators]
+            + [rates.get(cadre.pk)]
+        )
+    ws.column_dimensions["A"].width = 21
+    ws.freeze_panes = "C2"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def template_filename(county, year: int, quarter: int) -> str:
+    return f"{county.name}{year}年第{quarter}季度考核评分表.xlsx"

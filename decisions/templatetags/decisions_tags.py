@@ -1,0 +1,26 @@
+"""Template tags other pages use to show decision information (the dashboard's overdue card)."""
+
+from django import template
+from django.utils import timezone
+
+from core.scoping import area_for
+from decisions.selectors import overdue_replacements
+
+register = template.Library()
+
+DASHBOARD_LIMIT = 20
+
+
+@register.inclusion_tag("decisions/partials/overdue_replacements.html", takes_context=True)
+def overdue_replacements_card(context, limit=DASHBOARD_LIMIT):
+    """``{% load decisions_tags %}{% overdue_replacements_card %}``: the user's overdue replacements."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    today = timezone.localdate()
+    qs = overdue_replacements(area_for(user), today)
+    return {
+        "overdue_replacements": list(qs[:limit]),
+        "overdue_replacements_count": qs.count(),
+        "today": today,
+        "request": request,
+    }
