@@ -3,7 +3,7 @@
 Each run rebuilds one county's period in one transaction: delete that period's rows, insert
 the fresh ones, then rank them in the database with ``RANK() OVER (PARTITION BY cohort ORDER BY
 composite DESC)`` (the ORM's ``Window(Rank())``, on SQLite and PostgreSQL alike). Running it
-twice gives the same rows. After a quarter is ranked the decisions app is told, on commit.
+twice gives the same rows. After a quarter (and its year) is ranked the decisions app is told.
 """
 
 from __future__ import annotations
@@ -39,8 +39,13 @@ def _assign_ranks(queryset, *, policy) -> None:
     queryset.model.objects.bulk_update(rows, ["rank", "grade"], batch_size=1000)
 
 
-def compute_quarterly_ranking(*, county, year: int, quarter: int) -> int:
-    """Rebuild a county's quarter: composites, cohorts, ranks and grades. Returns the row count."""
+def compute_quarterly_ranking(*, county, year: int, quarter: int, propose: bool = True) -> int:
+    """Rebuild a county's quarter: composites, cohorts, ranks and grades. Returns the row count.
+
+    Then (unless ``propose`` is false) the decision rules look at the new grades — right after the
+    ranking's own transaction, so a caller's enclosing transaction (a test, a larger job) sees the
+    proposals too instead of waiting for an outer commit.
+    """
     county = _county(county)
     policy = Policy.for_county(county)
     scheme = get_or_create_scheme(county=county, year=year)
@@ -76,9 +81,18 @@ def compute_quarterly_ranking(*, county, year: int, quarter: int) -> int:
         ).delete()
         QuarterResult.objects.bulk_create(rows, batch_size=1000)
         _assign_ranks(QuarterResult.objects.filter(county=county, year=year, quarter=quarter), policy=policy)
-        county_id = county.pk
-        transaction.on_commit(lambda: _propose_after_ranking(county_id=county_id, year=year, quarter=quarter))
+    if propose:
+        _propose_after_ranking(county_id=county.pk, year=year, quarter=quarter)
     return len(rows)
+
+
+def rank_quarter_and_year(*, county, year: int, quarter: int) -> int:
+    """The job: the quarter, then the year it belongs to, then the decision rules (R2 and R4 read both)."""
+    county = _county(county)
+    rows = compute_quarterly_ranking(county=county, year=year, quarter=quarter, propose=False)
+    compute_annual_ranking(county=county, year=year)
+    _propose_after_ranking(county_id=county.pk, year=year, quarter=quarter)
+    return rows
 
 
 def _propose_after_ranking(*, county_id: int, year: int, quarter: int) -> None:

@@ -27,7 +27,7 @@ ID_HEADER = "身份证号"
 NAME_HEADER = "姓名"
 RATE_HEADER = "民主测评满意率"
 TEMPLATE_SHEET = "Sheet1"
-_SUFFIX_RE = re.compile(r"\s*[（(]\s*[\d.]+\s*分\s*[）)]\s*$")
+_SUFFIX_RE = re.compile(r"\s*[（(]\s*(?:[\d.]+\s*分|[%％])\s*[）)]\s*$")
 
 
 def parse_points(value, *, maximum: Decimal | None) -> tuple[Decimal | None, str | None]:
@@ -42,6 +42,9 @@ def parse_points(value, *, maximum: Decimal | None) -> tuple[Decimal | None, str
         return None, _("不是有效的分值：%(v)s") % {"v": value}
     if not points.is_finite():
         return None, _("不是有效的分值：%(v)s") % {"v": value}
+    if isinstance(value, float) and abs(points - points.quantize(Decimal("0.01"))) < Decimal("1e-9"):
+        # Binary noise of a spreadsheet formula (=0.1+0.2 is stored as 0.30000000000000004).
+        points = points.quantize(Decimal("0.01"))
     if points < 0:
         return None, _("分值不能为负数")
     if maximum is not None and points > maximum:
@@ -125,8 +128,10 @@ def import_scores(
     """Import a score workbook: all of it or nothing; every error as ``Sheet1!D7: 原因``.
 
     Layout: ``身份证号, 姓名, <manual indicator names…>, 民主测评满意率`` (indicator headers may carry
-    ``（5分）``). Blank cells leave what is stored unchanged, so an old template cannot wipe
-    scores others entered on the page.
+    ``（5分）``). The file is the truth for the cells it holds: a blank manual indicator scores 0
+    (DOMAIN.md §6) and a blank rate clears the rate, so a stored value left blank is removed.
+    Indicators without a column and cadres without a row keep what is stored (the template is
+    pre-filled with it, so downloading, editing and importing loses nothing others entered).
     """
     result = ScoreImportResult()
     try:
@@ -142,6 +147,8 @@ def import_scores(
         return ScoreImportResult(ok=False, errors=[_("%(s)s: 工作表为空") % {"s": sheet}])
     scheme = get_or_create_scheme(county=county, year=year)
     indicators = {i.name: i for i in manual_indicators(scheme)}
+    # Computed indicators (脱产驻村, 民主测评, 督查): a column for one is tolerated while it is blank.
+    computed = {i.name for i in scheme.indicators.all() if i.source != Source.MANUAL}
     header = [cell_text(v) for v in rows[0]]
     columns: dict[int, object] = {}
     id_col = name_col = None
@@ -163,6 +170,8 @@ def import_scores(
             columns[col] = RATE_HEADER
         elif name in indicators:
             columns[col] = indicators[name]
+        elif name in computed:
+            columns[col] = name
         else:
             errors.append(
                 f"{cell_ref(sheet, 1, col)}: "
@@ -177,6 +186,8 @@ def import_scores(
     cadres = {c.id_number: c for c in Cadre.objects.filter(pk__in=list(eligible))}
     scores: list[tuple[Cadre, Indicator, Decimal]] = []
     rates: list[tuple[Cadre, Decimal]] = []
+    cleared: dict[int, list[int]] = {}  # indicator id → cadre ids whose cell is blank
+    cleared_rates: list[int] = []
     seen_ids: dict[str, int] = {}
     for r, row in enumerate(rows[1:], start=2):
         cells = list(row) + [None] * (len(header) - len(row))
@@ -211,20 +222,37 @@ def import_scores(
                     errors.append(f"{cell_ref(sheet, r, col)}: {error}")
                 elif rate is not None:
                     rates.append((cadre, rate))
+                else:
+                    cleared_rates.append(cadre.pk)
+            elif isinstance(target, str):
+                if cell_text(value) != "":
+                    errors.append(
+                        f"{cell_ref(sheet, r, col)}: "
+                        + _("“%(name)s”由系统计算，不能手工录入") % {"name": target}
+                    )
             else:
                 points, error = parse_points(value, maximum=target.max_points)
                 if error:
                     errors.append(f"{cell_ref(sheet, r, col)}: {error}")
                 elif points is not None:
                     scores.append((cadre, target, points))
+                else:
+                    cleared.setdefault(target.pk, []).append(cadre.pk)
     if errors:
         result.ok = False
         return result
     result.scores, result.rates = len(scores), len(rates)
     if dry_run:
         return result
-    # One upsert per table, keyed like the cells: what the file does not mention stays as it is.
+    # Blank cells are cleared, then one upsert per table keyed like the cells; what the file does
+    # not mention (other columns, other cadres) stays as it is.
     with transaction.atomic():
+        for indicator_id, cadre_ids in cleared.items():
+            Score.objects.filter(
+                indicator_id=indicator_id, year=year, quarter=quarter, cadre_id__in=cadre_ids
+            ).delete()
+        if cleared_rates:
+            DemocraticRate.objects.filter(year=year, quarter=quarter, cadre_id__in=cleared_rates).delete()
         Score.objects.bulk_create(
             [
                 Score(

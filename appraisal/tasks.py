@@ -19,12 +19,10 @@ _RETRY = {
 
 @shared_task(name="appraisal.tasks.compute_quarterly_ranking_task", **_RETRY)
 def compute_quarterly_ranking_task(county_id: int, year: int, quarter: int) -> int:
-    from appraisal.ranking import compute_annual_ranking, compute_quarterly_ranking
+    from appraisal.ranking import rank_quarter_and_year
 
-    rows = compute_quarterly_ranking(county=int(county_id), year=int(year), quarter=int(quarter))
-    # The annual ranking follows its quarters, so it is always current.
-    compute_annual_ranking(county=int(county_id), year=int(year))
-    return rows
+    # The annual ranking follows its quarters, so it is always current; then the decision rules run.
+    return rank_quarter_and_year(county=int(county_id), year=int(year), quarter=int(quarter))
 
 
 @shared_task(name="appraisal.tasks.rank_previous_quarter_all_counties", **_RETRY)

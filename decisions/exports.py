@@ -1,8 +1,8 @@
 """The decision export (DOMAIN.md §7): one sheet, the header exactly as specified, then one row each.
 
-对象 is the cadre's name (the unit's name for R5); 身份证号 is blank for units; 文号 and 签发日期 stay
-blank until the decision is issued. Dates are written as ``YYYY-MM-DD`` text; every text cell goes
-through :func:`core.xlsx.safe_text`.
+规则 is R1–R5 (人工更正 for a correction); 对象 is the cadre's name (the unit's name for R5);
+身份证号 is blank for units; 文号 and 签发日期 stay blank until the decision is issued. Dates are
+written as ``YYYY-MM-DD`` text; every text cell goes through :func:`core.xlsx.safe_text`.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def decision_row(d) -> list:
     return [
         d.number if issued else None,
         str(d.get_kind_display()),
-        d.rule,
+        d.rule if d.rule != d.Rule.MANUAL else str(d.get_rule_display()),
         str(d.get_status_display()),
         d.subject_name,
         d.cadre.id_number if d.cadre_id else None,

@@ -65,7 +65,7 @@ def test_import_bad_file_writes_nothing_and_names_every_cell(world):
 
 def test_import_refuses_unknown_columns_and_non_workbooks(world):
     small_scheme(world.county_a)
-    bad_header = _xlsx([["身份证号", "姓名", "脱产驻村"], [world.cadre_a1.id_number, world.cadre_a1.name, 5]])
+    bad_header = _xlsx([["身份证号", "姓名", "出勤率"], [world.cadre_a1.id_number, world.cadre_a1.name, 5]])
     result = import_scores(county=world.county_a, year=2026, quarter=1, file=bad_header)
     assert not result.ok and result.errors[0].startswith("Sheet1!C1: ")
     result = import_scores(county=world.county_a, year=2026, quarter=1, file=io.BytesIO(b"not a workbook"))
@@ -176,22 +176,90 @@ def test_score_cell_shows_the_error_and_stores_nothing(world, client_for):
     assert Score.objects.count() == 0
 
 
-def test_importing_again_updates_cells_and_leaves_blank_ones_alone(world):
+def test_importing_again_updates_cells_and_a_blank_cell_scores_zero(world):
     scheme = small_scheme(world.county_a)
+    c1, c2 = world.cadre_a1, world.cadre_a2
+    header = ["身份证号", "姓名", "工作实绩", "遵纪守法", "表彰奖励", "民主测评满意率"]
+    assert import_scores(
+        county=world.county_a,
+        year=2026,
+        quarter=1,
+        file=_xlsx([header, [c1.id_number, c1.name, 60, 12, 5, 90], [c2.id_number, c2.name, 50, 10, 4, 80]]),
+    ).ok
+    # Again, for c1 only, without the 表彰奖励 column: 遵纪守法 and the rate left blank.
+    assert import_scores(
+        county=world.county_a,
+        year=2026,
+        quarter=1,
+        file=_xlsx(
+            [
+                ["身份证号", "姓名", "工作实绩", "遵纪守法", "民主测评满意率"],
+                [c1.id_number, c1.name, 66, None, None],
+            ]
+        ),
+    ).ok
+    assert dict(Score.objects.filter(cadre=c1).values_list("indicator__name", "points")) == {
+        "工作实绩": Decimal("66"),
+        "表彰奖励": Decimal("5"),
+    }
+    assert not DemocraticRate.objects.filter(cadre=c1).exists()
+    assert Score.objects.filter(cadre=c2).count() == 3 and DemocraticRate.objects.get(cadre=c2).rate == 80
+    assert ind(scheme, "工作实绩").scores.count() == 2
+
+
+def test_a_cell_error_keeps_the_stored_scores_even_where_the_file_is_blank(world):
+    small_scheme(world.county_a)
     c1 = world.cadre_a1
     header = ["身份证号", "姓名", "工作实绩", "遵纪守法", "民主测评满意率"]
     assert import_scores(
         county=world.county_a, year=2026, quarter=1, file=_xlsx([header, [c1.id_number, c1.name, 60, 12, 90]])
     ).ok
-    assert import_scores(
+    result = import_scores(
         county=world.county_a,
         year=2026,
         quarter=1,
-        file=_xlsx([header, [c1.id_number, c1.name, 66, None, 91.5]]),
-    ).ok
+        file=_xlsx([header, [c1.id_number, c1.name, 99, None, None]]),
+    )
+    assert result.errors == ["Sheet1!C2: 超过该指标满分 70 分"]
     assert dict(Score.objects.values_list("indicator__name", "points")) == {
-        "工作实绩": Decimal("66"),
+        "工作实绩": Decimal("60"),
         "遵纪守法": Decimal("12"),
     }
-    assert DemocraticRate.objects.get(cadre=c1).rate == Decimal("91.5")
-    assert Score.objects.count() == 2 and ind(scheme, "工作实绩").scores.count() == 1
+    assert DemocraticRate.objects.get(cadre=c1).rate == Decimal("90")
+
+
+def test_the_rate_header_may_carry_a_percent_suffix(world):
+    small_scheme(world.county_a)
+    c1 = world.cadre_a1
+    file = _xlsx([["身份证号", "姓名", "民主测评满意率（%）"], [c1.id_number, c1.name, 92.5]])
+    assert import_scores(county=world.county_a, year=2026, quarter=1, file=file).ok
+    assert DemocraticRate.objects.get(cadre=c1).rate == Decimal("92.5")
+
+
+def test_a_column_of_a_computed_indicator_is_tolerated_while_blank(world):
+    small_scheme(world.county_a)
+    c1 = world.cadre_a1
+    header = ["身份证号", "姓名", "工作实绩", "脱产驻村（6分）"]
+    assert import_scores(
+        county=world.county_a, year=2026, quarter=1, file=_xlsx([header, [c1.id_number, c1.name, 60, None]])
+    ).ok
+    result = import_scores(
+        county=world.county_a, year=2026, quarter=1, file=_xlsx([header, [c1.id_number, c1.name, 61, 6]])
+    )
+    assert result.errors == ["Sheet1!D2: “脱产驻村”由系统计算，不能手工录入"]
+    assert Score.objects.get(cadre=c1).points == Decimal("60")
+
+
+def test_formula_noise_in_a_cell_is_read_as_the_two_place_value(world):
+    scheme = small_scheme(world.county_a)
+    c1 = world.cadre_a1
+    file = _xlsx(
+        [["身份证号", "姓名", "遵纪守法", "表彰奖励"], [c1.id_number, c1.name, 0.1 + 0.2, 8.000000000000002]]
+    )
+    assert import_scores(county=world.county_a, year=2026, quarter=1, file=file).ok
+    assert Score.objects.get(cadre=c1, indicator=ind(scheme, "遵纪守法")).points == Decimal("0.30")
+    assert Score.objects.get(cadre=c1, indicator=ind(scheme, "表彰奖励")).points == Decimal("8.00")
+    bad = _xlsx([["身份证号", "姓名", "遵纪守法"], [c1.id_number, c1.name, 0.125]])
+    assert import_scores(county=world.county_a, year=2026, quarter=1, file=bad).errors == [
+        "Sheet1!C2: 分值最多保留两位小数"
+    ]

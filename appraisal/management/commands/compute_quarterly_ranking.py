@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from appraisal.management.commands._common import county_from, quarter_from
-from appraisal.ranking import compute_annual_ranking, compute_quarterly_ranking
+from appraisal.ranking import rank_quarter_and_year
 from villages.models import County
 
 
@@ -22,8 +22,7 @@ class Command(BaseCommand):
         )
         total = 0
         for county in counties:
-            rows = compute_quarterly_ranking(county=county, year=year, quarter=quarter)
-            compute_annual_ranking(county=county, year=year)
+            rows = rank_quarter_and_year(county=county, year=year, quarter=quarter)
             total += rows
             self.stdout.write(
                 _("%(code)s %(y)sQ%(q)s：%(n)s 人")

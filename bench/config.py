@@ -1,0 +1,45 @@
+"""Sizes of the benchmark at each scale."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+BUILD_VERSION = 1
+
+# Special-purpose counties of the bench database (codes outside the province's 15CC21–15CC29).
+LONG_COUNTY = "159901"  # one township whose month is the 200,000-row 考勤明细 upload
+MATRIX_COUNTY = "159902"  # one township of 60 cadres: the 月度考勤表 upload
+PAGE_SMALL_COUNTY = "159903"  # 20 cadres: query count of the pages at 20 rows
+PAGE_LARGE_COUNTY = "159904"  # 200 cadres: query count of the pages at 200 rows
+IMPORT_COUNTIES = (LONG_COUNTY, MATRIX_COUNTY)
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str
+    counties: int  # province counties (seed_demo --scale province --counties N)
+    long_cadres: int  # cadres of the long-upload township (× 31 days = rows)
+    matrix_cadres: int
+    registry_counties: int  # new counties in the registry workbook
+    registry_cadres_per_county: int
+    runs: int
+    requests: int  # page requests per run
+
+
+SCALES = {
+    "province": Scale("province", 100, 6452, 60, 100, 485, 3, 50),
+    "tiny": Scale("tiny", 2, 40, 12, 1, 60, 1, 3),
+}
+
+
+def bench_month(today: dt.date) -> tuple[dt.date, int, int]:
+    """(month, year, quarter): the first 31-day month of the last complete quarter."""
+    q = (today.month - 1) // 3 + 1
+    year, quarter = (today.year, q - 1) if q > 1 else (today.year - 1, 4)
+    first_month = {1: 1, 2: 5, 3: 7, 4: 10}[quarter]
+    return dt.date(year, first_month, 1), year, quarter
+
+
+def month_last(month: dt.date) -> dt.date:
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)

@@ -1,0 +1,51 @@
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from bench.config import bench_month
+from bench.harness import JSON_KEYS
+from bench.scenarios import SCENARIOS
+
+
+@pytest.mark.django_db
+def test_bench_refuses_sqlite_with_a_clear_message():
+    if connection.vendor == "postgresql":
+        pytest.skip("只在 SQLite 上检查拒绝信息")
+    with pytest.raises(CommandError, match="PostgreSQL"):
+        call_command("bench", "--quick")
+
+
+def test_bench_month_is_the_first_31_day_month_of_the_last_complete_quarter():
+    import datetime as dt
+
+    assert bench_month(dt.date(2026, 11, 22)) == (dt.date(2026, 7, 1), 2026, 3)
+    assert bench_month(dt.date(2026, 2, 1)) == (dt.date(2025, 10, 1), 2025, 4)
+    assert bench_month(dt.date(2026, 5, 1)) == (dt.date(2026, 1, 1), 2026, 1)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_quick_bench_writes_every_scenario_in_order_with_the_issue_keys(tmp_path, capsys):
+    if connection.vendor != "postgresql":
+        pytest.skip("基准测试只在 PostgreSQL 上运行")
+    from bench.build import drop_marker
+
+    output = tmp_path / "bench-results.json"
+    try:
+        call_command("bench", "--quick", "--output", str(output))
+        data = json.loads(output.read_text(encoding="utf-8"))
+        assert [row["scenario"] for row in data] == list(SCENARIOS)
+        assert all(tuple(row) == JSON_KEYS for row in data)
+        for row in data:
+            if row["seconds"] is not None:
+                assert row["limit_seconds"] is not None and row["ratio"] is not None
+        table = capsys.readouterr().out
+        assert all(name in table for name in SCENARIOS)
+        # The second run reuses the database it built.
+        call_command("bench", "--quick", "--output", str(output))
+        assert "复用" in capsys.readouterr().out
+    finally:
+        drop_marker()
