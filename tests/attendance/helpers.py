@@ -107,3 +107,21 @@ def openpyxl_xlsx(rows, *, header, sheet="考勤", title_rows=()) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def run_cli(capsys, monkeypatch, *args) -> tuple[int, str, str]:
+    """A management command as a shell runs it (``run_from_argv``): exit code, stdout, stderr.
+
+    ``run_from_argv`` closes every connection when it ends; the test's connection is kept open.
+    """
+    from django.core.management import ManagementUtility
+    from django.db import connections
+
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+    code = 0
+    try:
+        ManagementUtility(["manage.py", *args]).execute()
+    except SystemExit as exc:
+        code = exc.code
+    captured = capsys.readouterr()
+    return code or 0, captured.out, captured.err

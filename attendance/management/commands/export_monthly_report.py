@@ -13,7 +13,8 @@ from villages.models import County
 
 
 def county_month_totals(options) -> tuple[County, object, object]:
-    """The county, the month and its stored rows (computed first if the month has none yet)."""
+    """The county, the month and its rows, computed afresh first (the job is idempotent), so the
+    workbook always matches the records even when no worker has run since the last upload."""
     try:
         month = parse_month(options["month"])
     except ValueError as exc:
@@ -21,9 +22,8 @@ def county_month_totals(options) -> tuple[County, object, object]:
     county = County.objects.filter(code=(options["county"] or "").strip()).first()
     if county is None:
         raise CommandError(_("县代码 %(code)s 不存在") % {"code": options["county"]})
+    compute_monthly_totals(county=county, month=month)
     totals = MonthlyTotal.objects.filter(county=county, month=month)
-    if not totals.exists():
-        compute_monthly_totals(county=county, month=month)
     totals = sort_totals(
         totals.select_related("cadre", "township", "village", "posting", "posting__unit"), "township"
     )

@@ -1,6 +1,7 @@
 """``import_attendance PATH --township CODE --month YYYY-MM [--as-of YYYY-MM-DD] [--dry-run]``."""
 
 import datetime as dt
+import sys
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -50,6 +51,9 @@ class Command(BaseCommand):
         if not result.ok:
             for error in result.errors:
                 self.stderr.write(str(error))
+            if getattr(self, "_called_from_command_line", False):
+                # From a shell, stderr holds exactly one ``Sheet!Cell: reason`` line per error.
+                sys.exit(1)
             raise CommandError(
                 _("考勤表有 %(n)s 处错误，已整表退回，未写入任何数据") % {"n": len(result.errors)}
             )
