@@ -41,10 +41,13 @@ class Context:
         return month_last(self.month) + dt.timedelta(days=1)
 
 
-def run_all(ctx: Context, *, log: Callable[[str], None]) -> list[Result]:
-    """Every scenario, each in its own forked process so none inherits another's memory."""
+def run_all(ctx: Context, *, log: Callable[[str], None], only: tuple[str, ...] = ()) -> list[Result]:
+    """Every scenario (or those named in ``only``), each in its own forked process so none
+    inherits another's memory."""
     results = []
     for name in SCENARIOS:
+        if only and name not in only:
+            continue
         log(f"… {name}")
         try:
             result, _rss = in_child(lambda name=name: _run_one(ctx, name))

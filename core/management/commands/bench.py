@@ -18,6 +18,7 @@ from django.db import connection
 from django.test.utils import override_settings
 
 from bench.config import SCALES, bench_month
+from bench.scenarios import SCENARIOS
 
 
 class Command(BaseCommand):
@@ -29,9 +30,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--quick", action="store_true", help="同 --scale tiny")
         parser.add_argument("--runs", type=int, default=None, help="每项运行次数（取中位数，默认 3）")
+        parser.add_argument(
+            "--only", action="append", default=[], choices=SCENARIOS, help="只运行这一项（可重复），用于调优"
+        )
         parser.add_argument("--output", default=None, help="结果文件（默认项目根目录 bench-results.json）")
 
-    def handle(self, *args, scale, quick, runs, output, **options):
+    def handle(self, *args, scale, quick, runs, output, only, **options):
         from bench import build
         from bench.harness import JSON_KEYS, in_child
         from bench.scenarios import Context, run_all
@@ -75,7 +79,7 @@ class Command(BaseCommand):
                 workdir=Path(workdir),
                 stderr=self.stderr,
             )
-            results = run_all(ctx, log=self.stdout.write)
+            results = run_all(ctx, log=self.stdout.write, only=tuple(only))
 
         self.stdout.write(render_table(results))
         data = [r.as_json() for r in results]
