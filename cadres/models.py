@@ -113,6 +113,10 @@ class Cadre(models.Model):
             self.gender = idcard.gender(self.id_number)
         super().save(*args, **kwargs)
 
+    def clean(self):
+        # Before the uniqueness check: "…002x" typed in a form is the same person as "…002X".
+        self.id_number = idcard.normalize(self.id_number)
+
     @property
     def expertise_list(self) -> list[str]:
         return [t for t in self.expertise.replace(",", "、").replace("，", "、").split("、") if t.strip()]

@@ -18,14 +18,18 @@ from core.scoping import Area
 def search_q(q: str, *, name: str = "name", initials: str = "name_initials", prefix: str | None = None) -> Q:
     """One search box: name contains ``q``, pinyin initials start with it, or ``prefix`` field starts with it.
 
-    ``张伟`` is found by ``张``, by ``zw`` and (for cadres) by the first digits of the 身份证号.
+    ``张伟`` is found by ``张``, by ``zw`` and (for cadres) by the first digits of the 身份证号;
+    ``单雄信`` by ``dxx`` and by ``sxx``.
     """
     q = (q or "").strip()
     if not q:
         return Q()
     condition = Q(**{f"{name}__icontains": q})
     if q.isascii() and q.isalpha():
-        condition |= Q(**{f"{initials}__startswith": q.lower()})
+        # The initials may hold a second form after a space (单雄信: "dxx sxx"); either may match.
+        condition |= Q(**{f"{initials}__startswith": q.lower()}) | Q(
+            **{f"{initials}__contains": f" {q.lower()}"}
+        )
     if prefix:
         condition |= Q(**{f"{prefix}__startswith": q.upper()})
     return condition

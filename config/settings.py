@@ -5,6 +5,7 @@ project folder, Celery tasks run eagerly. With DJANGO_DEBUG=0 a weak secret key 
 ALLOWED_HOSTS refuses to start.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -20,7 +21,9 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 
 _DEV_SECRET = "dev-insecure-zhucun-secret-key-do-not-use-in-production"
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=_DEV_SECRET if DEBUG else "")
+# Read directly: django-environ would treat a key starting with "$" (about 1 in 50 random keys)
+# as a reference to another variable.
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or (_DEV_SECRET if DEBUG else "")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 
 if not DEBUG:

@@ -1,10 +1,58 @@
-"""Pinyin initials for search: 张伟 → "zw"."""
+"""Pinyin initials for search: 张伟 → "zw".
+
+A surname read differently from the character's everyday reading (单 Shàn, 曾 Zēng, 仇 Qiú …)
+gets both: ``initials("单雄信") == "dxx sxx"``. The everyday reading comes first, so sorting
+stays as before; search matches the start of either (see ``cadres.selectors.search_q``).
+"""
 
 from pypinyin import Style, lazy_pinyin
 
+MAX_LENGTH = 64
+
+#: Surnames whose reading as a surname differs from pypinyin's everyday reading: the initials
+#: of the surname reading, for the characters they stand for.
+SURNAME_INITIALS = {
+    "尉迟": "yc",
+    "单": "s",
+    "曾": "z",
+    "仇": "q",
+    "解": "x",
+    "朴": "p",
+    "区": "o",
+    "查": "z",
+    "乐": "y",
+    "覃": "q",
+    "翟": "z",
+    "盖": "g",
+    "缪": "m",
+    "繁": "p",
+    "召": "s",
+    "种": "c",
+    "秘": "b",
+    "折": "s",
+    "员": "y",
+    "隗": "w",
+    "牟": "m",
+    "句": "g",
+}
+
+
+def _plain(text: str) -> str:
+    letters = lazy_pinyin(
+        text, style=Style.FIRST_LETTER, errors=lambda chars: [c for c in chars if c.isalnum()]
+    )
+    return "".join(letters).lower()
+
 
 def initials(name: str) -> str:
+    """Lower-case initials of ``name``; a second, space-separated form for a polyphonic surname."""
     if not name:
         return ""
-    letters = lazy_pinyin(name, style=Style.FIRST_LETTER, errors=lambda chars: [c for c in chars if c.isalnum()])
-    return "".join(letters).lower()[:64]
+    plain = _plain(name)
+    for surname, letters in SURNAME_INITIALS.items():
+        if name.startswith(surname) and len(name) > len(surname):
+            variant = letters + _plain(name[len(surname) :])
+            if variant != plain and len(plain) + 1 + len(variant) <= MAX_LENGTH:
+                return f"{plain} {variant}"
+            break
+    return plain[:MAX_LENGTH]

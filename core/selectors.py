@@ -18,11 +18,12 @@ from cadres.models import Cadre, DispatchingUnit, Posting
 from core.scoping import Area
 from villages.models import Township, Village, VillageTag
 
-# Villages that policy sends a first secretary to (建档立卡贫困村, 软弱涣散村, ... seed 000/003).
 # The dashboard lists at most this many rows of a kind (a province has thousands); counts are exact.
 LIST_LIMIT = 100
 
-FIRST_SECRETARY_TAGS = ("软弱涣散村", "建档立卡贫困村", "深度贫困村", "长期软弱涣散")
+# Villages that policy sends a first secretary to: the poor and weak villages (seed 000) and the
+# six problem types that decide where cadres go (seed 003) — every tag of DOMAIN.md §3.
+FIRST_SECRETARY_TAGS = VillageTag.DEFAULT_TAGS
 
 
 @dataclass(frozen=True)
@@ -59,18 +60,18 @@ def years_before(day: dt.date, years: int) -> dt.date:
 
 
 def age_bands(today: dt.date) -> list[tuple[str, str, Q]]:
-    """Age bands of seed 003 as ``(key, label, Q on cadre__birth_date)`` — age in full years today.
+    """Age bands as seed 003 reports them, ``(key, label, Q on cadre__birth_date)``.
 
+    35岁以下 (35 included), 36-40岁, 41-45岁, 46-50岁 and 51岁以上 — age in full years today.
     Someone is at least N years old when born on or before the same day N years ago.
     """
-    born_36 = years_before(today, 36)
-    born_46 = years_before(today, 46)
-    born_56 = years_before(today, 56)
+    born = {n: years_before(today, n) for n in (36, 41, 46, 51)}
     return [
-        ("35", str(_("35岁以下")), Q(cadre__birth_date__gt=born_36)),
-        ("36_45", str(_("36–45岁")), Q(cadre__birth_date__lte=born_36, cadre__birth_date__gt=born_46)),
-        ("46_55", str(_("46–55岁")), Q(cadre__birth_date__lte=born_46, cadre__birth_date__gt=born_56)),
-        ("56", str(_("56岁以上")), Q(cadre__birth_date__lte=born_56)),
+        ("35", str(_("35岁以下")), Q(cadre__birth_date__gt=born[36])),
+        ("36_40", str(_("36-40岁")), Q(cadre__birth_date__lte=born[36], cadre__birth_date__gt=born[41])),
+        ("41_45", str(_("41-45岁")), Q(cadre__birth_date__lte=born[41], cadre__birth_date__gt=born[46])),
+        ("46_50", str(_("46-50岁")), Q(cadre__birth_date__lte=born[46], cadre__birth_date__gt=born[51])),
+        ("51", str(_("51岁以上")), Q(cadre__birth_date__lte=born[51])),
     ]
 
 

@@ -1,3 +1,4 @@
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
@@ -11,3 +12,13 @@ def dashboard(request):
     """The user's area at a glance: villages, cadres in post, gaps and the cadres' structure."""
     data = dashboard_data(area_for(request.user), timezone.localdate())
     return render(request, "core/dashboard.html", data)
+
+
+class LogoutView(auth_views.LogoutView):
+    """Log out by POST (the 退出 button); a GET shows a page with that button instead of 405."""
+
+    http_method_names = ["get", "post", "options"]
+    template_name = "core/logout.html"
+
+    def get(self, request, *args, **kwargs):
+        return render(request, self.template_name)

@@ -54,3 +54,14 @@ def test_scoping_of_postings_by_actor(world):
     assert list(Posting.objects.for_user(world.township_a1)) == [world.p_a1]
     assert list(Posting.objects.for_user(world.outsider)) == [world.p_b1]
     assert set(Cadre.objects.for_user(world.township_a2)) == {world.cadre_a2}
+
+
+def test_a_lower_case_x_is_the_same_person_when_a_form_checks_uniqueness(db):
+    from django.core.exceptions import ValidationError
+
+    f.CadreFactory(id_number="11010519491231002X")
+    twin = Cadre(id_number="11010519491231002x", name="重复")
+    with pytest.raises(ValidationError) as caught:
+        twin.full_clean()
+    assert "id_number" in caught.value.message_dict
+    assert twin.id_number == "11010519491231002X"

@@ -47,3 +47,11 @@ def test_production_refuses_empty_allowed_hosts():
 def test_development_mode_needs_no_environment_at_all():
     result = run_manage("check")
     assert result.returncode == 0, result.stderr
+
+
+def test_a_secret_key_starting_with_a_dollar_sign_is_taken_as_it_is():
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        DJANGO_DEBUG="0", DJANGO_SECRET_KEY="$" + STRONG_KEY, DJANGO_ALLOWED_HOSTS="zhucun.example.gov.cn",
+    )
+    assert result.returncode == 0, result.stderr + result.stdout

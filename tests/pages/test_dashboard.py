@@ -101,53 +101,59 @@ def _posted(world, birth, *, male=True, seq=1, **cadre_fields):
     return f.PostingFactory(cadre=cadre, village=f.VillageFactory(township=world.b1), unit=world.unit_b)
 
 
+def _band(age: int) -> str:
+    if age <= 35:
+        return "35岁以下"
+    if age >= 51:
+        return "51岁以上"
+    low = 36 + (age - 36) // 5 * 5
+    return f"{low}-{low + 4}岁"
+
+
 def test_structure_of_cadres_in_post_counts_age_bands_and_shares(world, fixed_today):
     day = fixed_today  # 2026-06-15
     _posted(world, dt.date(1990, 6, 16), seq=1)  # 35 → 35岁以下
-    _posted(world, dt.date(1990, 6, 15), seq=3)  # 36 today → 36–45岁
-    _posted(world, dt.date(1980, 6, 16), seq=5, male=False, education=Cadre.Education.MASTER)  # 45
-    _posted(world, dt.date(1980, 6, 15), seq=7, rank=Cadre.Rank.SECTION)  # 46 → 46–55岁
-    _posted(world, dt.date(1970, 6, 15), seq=9, identity=Cadre.Identity.PUBLIC_INSTITUTION)  # 56 → 56岁以上
+    _posted(world, dt.date(1990, 6, 15), seq=3)  # 36 today → 36-40岁
+    _posted(world, dt.date(1985, 6, 16), seq=5, male=False, education=Cadre.Education.MASTER)  # 40 → 36-40岁
+    _posted(world, dt.date(1985, 6, 15), seq=7, rank=Cadre.Rank.SECTION)  # 41 today → 41-45岁
+    _posted(world, dt.date(1980, 6, 15), seq=9, identity=Cadre.Identity.PUBLIC_INSTITUTION)  # 46 → 46-50岁
+    _posted(world, dt.date(1975, 6, 16), seq=13)  # 50 → 46-50岁
+    _posted(world, dt.date(1975, 6, 15), seq=15)  # 51 today → 51岁以上
     ended = _posted(world, dt.date(1960, 1, 1), seq=11)
     Posting.objects.filter(pk=ended.pk).update(actual_end_date=dt.date(2026, 6, 14), status="COMPLETED")
 
     structure = structure_of_cadres_in_post(area_for(world.outsider), day)
-    # world.p_b1's cadre (born 1975–1999 by the factory) is in post too: 6 cadres in all.
-    assert all(t.total == 6 for t in structure)
+    # world.p_b1's cadre (born 1975–1999 by the factory) is in post too: 8 cadres in all.
+    assert all(t.total == 8 for t in structure)
     ages = _table(structure, "age")
-    b1_age = world.cadre_b1.age_on(day)
-    expected = {"35岁以下": 1, "36–45岁": 2, "46–55岁": 1, "56岁以上": 1}
-    band = (
-        "35岁以下"
-        if b1_age <= 35
-        else "36–45岁"
-        if b1_age <= 45
-        else "46–55岁"
-        if b1_age <= 55
-        else "56岁以上"
-    )
-    expected[band] += 1
+    assert list(ages) == ["35岁以下", "36-40岁", "41-45岁", "46-50岁", "51岁以上"]
+    expected = {"35岁以下": 1, "36-40岁": 2, "41-45岁": 1, "46-50岁": 2, "51岁以上": 1}
+    expected[_band(world.cadre_b1.age_on(day))] += 1
     assert {label: n for label, (n, _p) in ages.items()} == expected
-    assert sum(p for _n, p in ages.values()) in (Decimal("99.9"), Decimal("100.0"), Decimal("100.1"))
+    assert {label: p for label, (_n, p) in ages.items()} == {
+        label: share_percent(n, 8) for label, n in expected.items()
+    }
     gender = _table(structure, "gender")
     assert gender["女"][0] == 1 + (world.cadre_b1.gender == "F")
-    assert _table(structure, "education")["硕士研究生"] == (1, Decimal("16.7"))
-    assert _table(structure, "rank")["正科级"] == (1, Decimal("16.7"))
-    assert _table(structure, "identity")["事业单位人员"] == (1, Decimal("16.7"))
-    assert _table(structure, "unit_level")["县"] == (6, Decimal("100.0"))
+    assert _table(structure, "education")["硕士研究生"] == (1, Decimal("12.5"))
+    assert _table(structure, "rank")["正科级"] == (1, Decimal("12.5"))
+    assert _table(structure, "identity")["事业单位人员"] == (1, Decimal("12.5"))
+    assert _table(structure, "unit_level")["县"] == (8, Decimal("100.0"))
 
 
 def test_dashboard_shows_structure_tables_in_chinese(world, client_for, fixed_today):
     html = client_for(world.county_staff).get(reverse("dashboard")).content.decode()
     for heading in (
         "年龄结构",
+        "36-40岁",
+        "46-50岁",
         "性别结构",
         "学历结构",
         "干部身份",
         "职务级别",
         "选派单位级别",
         "35岁以下",
-        "56岁以上",
+        "51岁以上",
     ):
         assert heading in html
     assert "100.0%" in html
@@ -168,3 +174,13 @@ def test_average_age_of_cadres_in_post_has_one_decimal(world, fixed_today):
     assert (
         average_age(area_for(f.township_user(f.TownshipFactory(county=world.county_b))), fixed_today) is None
     )
+
+
+@pytest.mark.parametrize("tag", ["集体经济薄弱", "青壮劳动力外流", "深度贫困村"])
+def test_a_village_of_any_registry_tag_without_first_secretary_needs_one(world, client_for, tag, fixed_today):
+    village = f.VillageFactory(township=world.a1, name="南堡村", tags=[tag])
+    f.VillageFactory(township=world.a1, name="东堡村", tags=["示范村"])  # not a tag of DOMAIN.md §3
+    ctx = client_for(world.county_staff).get(reverse("dashboard")).context
+    assert ctx["missing_first_secretary"] == [village]
+    assert ctx["without_first_secretary_count"] == 3  # 香邑村, 南堡村, 东堡村
+    assert client_for(world.township_a2).get(reverse("dashboard")).context["missing_first_secretary"] == []

@@ -13,6 +13,10 @@ ZW_ID = idcard.make("110105", dt.date(1988, 3, 9), 21, True)
 
 @pytest.fixture
 def zhang_wei(world):
+    # Fixed names for the world's cadres: a generated 张… or 曾伟 (zw too) would also match.
+    for cadre, name in ((world.cadre_a1, "李娜"), (world.cadre_a2, "王强")):
+        cadre.name = name
+        cadre.save()
     return f.CadreFactory(name="张伟", id_number=ZW_ID, home_unit=world.unit_a)
 
 

@@ -120,3 +120,40 @@ def test_pages_send_anonymous_visitors_to_login(client, db, url_name):
     response = client.get(reverse(url_name))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_org_staff_of_a_city_with_two_counties_see_both(world, client_for, fixed_today):
+    from tests import factories as f
+
+    city = f.org_user(world.county_a, world.county_b, username="org_city")
+    client = client_for(city)
+    lists = {
+        "villages:list": ALL_VILLAGES,
+        "cadres:list": ALL_CADRES,
+        "cadres:unit_list": ALL_UNITS,
+    }
+    for url_name, names in lists.items():
+        response = client.get(reverse(url_name))
+        assert {o.pk for o in response.context["page"].object_list} == _pks(world, names), url_name
+    for url_name, names in (
+        ("villages:detail", ALL_VILLAGES),
+        ("cadres:detail", ALL_CADRES),
+        ("cadres:unit_detail", ALL_UNITS),
+    ):
+        for name in sorted(names):
+            assert client.get(reverse(url_name, args=[getattr(world, name).pk])).status_code == 200
+    totals = client.get(reverse("dashboard")).context["totals"]
+    assert totals == {"townships": 3, "villages": 3, "units": 2, "in_post": 3}
+
+
+def test_another_areas_object_answers_a_chinese_404_page(world, client_for, settings, fixed_today):
+    settings.DEBUG = False
+    response = client_for(world.township_a2).get(reverse("villages:detail", args=[world.v_a1.pk]))
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()
+
+
+def test_the_500_page_is_chinese_without_any_context():
+    from django.template.loader import render_to_string
+
+    assert "系统出错" in render_to_string("500.html")
