@@ -221,11 +221,18 @@ class DemocraticRate(models.Model):
 class QuarterResult(models.Model):
     """A cadre's quarter: category subtotals, composite, cohort, rank and grade."""
 
+    # No single-column indexes on county and cadre: the (county, year, quarter, cohort) index and
+    # the unique (cadre, year, quarter) constraint lead with them, and each extra index slows the
+    # province-wide rewrite of a quarter's rows.
     county = models.ForeignKey(
-        "villages.County", on_delete=models.CASCADE, related_name="+", verbose_name=_("县")
+        "villages.County", on_delete=models.CASCADE, related_name="+", verbose_name=_("县"), db_index=False
     )
     cadre = models.ForeignKey(
-        "cadres.Cadre", on_delete=models.CASCADE, related_name="quarter_results", verbose_name=_("干部")
+        "cadres.Cadre",
+        on_delete=models.CASCADE,
+        related_name="quarter_results",
+        verbose_name=_("干部"),
+        db_index=False,
     )
     posting = models.ForeignKey(
         "cadres.Posting", on_delete=models.CASCADE, related_name="+", verbose_name=_("选派")

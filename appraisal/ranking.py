@@ -1,8 +1,11 @@
 """The quarterly and annual ranking jobs (DOMAIN.md §6).
 
-Each run rebuilds one county's period in one transaction: delete that period's rows, insert
-the fresh ones, then rank them in the database with ``RANK() OVER (PARTITION BY cohort ORDER BY
-composite DESC)`` (the ORM's ``Window(Rank())``, on SQLite and PostgreSQL alike). Running it
+Each run rebuilds one county's period (or, with ``compute_all_counties``, every county's quarter at
+once) in one transaction: delete that period's rows, insert the fresh ones, ranked per cohort with
+``RANK() OVER (PARTITION BY cohort ORDER BY composite DESC)``. On PostgreSQL the quarter is computed
+set-based in SQL (``appraisal.ranking_sql``: a few statements whatever the number of cadres); on
+SQLite the same arithmetic runs in Python (``appraisal.scoring``) and is ranked with the ORM's
+``Window(Rank())``. Both paths give the same rows (tests/appraisal/test_ranking_sql.py). Running it
 twice gives the same rows. After a quarter (and its year) is ranked the decisions app is told.
 """
 
@@ -11,11 +14,12 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import Rank
 
-from appraisal.models import AnnualResult, Category, QuarterResult
+from appraisal.models import AnnualResult, Category, QuarterResult, Scheme
+from appraisal.ranking_sql import rank_quarter_sql
 from appraisal.schemes import get_or_create_scheme
 from appraisal.scoring import compute_breakdowns, grade_for, q2, quarter_cadres
 from villages.models import County, Policy
@@ -39,15 +43,64 @@ def _assign_ranks(queryset, *, policy) -> None:
     queryset.model.objects.bulk_update(rows, ["rank", "grade"], batch_size=1000)
 
 
+def _use_sql() -> bool:
+    return connection.vendor == "postgresql"
+
+
 def compute_quarterly_ranking(*, county, year: int, quarter: int, propose: bool = True) -> int:
     """Rebuild a county's quarter: composites, cohorts, ranks and grades. Returns the row count.
 
-    Then (unless ``propose`` is false) the decision rules look at the new grades — right after the
-    ranking's own transaction, so a caller's enclosing transaction (a test, a larger job) sees the
-    proposals too instead of waiting for an outer commit.
+    On PostgreSQL the whole computation is set-based SQL (``appraisal.ranking_sql``); elsewhere
+    (SQLite) the same arithmetic runs in Python. Then (unless ``propose`` is false) the decision
+    rules look at the new grades — right after the ranking's own transaction, so a caller's
+    enclosing transaction (a test, a larger job) sees the proposals too instead of waiting for an
+    outer commit.
     """
     county = _county(county)
     policy = Policy.for_county(county)
+    get_or_create_scheme(county=county, year=year)
+    if _use_sql():
+        with transaction.atomic():
+            rows = rank_quarter_sql(policies={county.pk: policy}, year=year, quarter=quarter)
+    else:
+        rows = _compute_quarter_python(county=county, policy=policy, year=year, quarter=quarter)
+    if propose:
+        _propose_after_ranking(county_id=county.pk, year=year, quarter=quarter)
+    return rows
+
+
+def compute_all_counties(*, year: int, quarter: int, county_ids=None, propose: bool = True) -> int:
+    """Rebuild the quarter of every county (or of ``county_ids``) at once: on PostgreSQL one set of
+    statements for the whole province, elsewhere county by county. Same rows as ranking each
+    county with ``compute_quarterly_ranking``. Returns the row count."""
+    if county_ids is None:
+        county_ids = list(County.objects.order_by("code").values_list("id", flat=True))
+    county_ids = list(county_ids)
+    if not _use_sql():
+        return sum(
+            compute_quarterly_ranking(county=c, year=year, quarter=quarter, propose=propose)
+            for c in county_ids
+        )
+    policies = {p.county_id: p for p in Policy.objects.filter(county_id__in=county_ids)}
+    for county_id in county_ids:
+        if county_id not in policies:
+            policies[county_id] = Policy.for_county(county_id)
+    with_scheme = set(
+        Scheme.objects.filter(county_id__in=county_ids, year=year).values_list("county_id", flat=True)
+    )
+    for county_id in county_ids:
+        if county_id not in with_scheme:
+            get_or_create_scheme(county=_county(county_id), year=year)
+    with transaction.atomic():
+        rows = rank_quarter_sql(policies={c: policies[c] for c in county_ids}, year=year, quarter=quarter)
+    if propose:
+        for county_id in county_ids:
+            _propose_after_ranking(county_id=county_id, year=year, quarter=quarter)
+    return rows
+
+
+def _compute_quarter_python(*, county, policy, year: int, quarter: int) -> int:
+    """The Python path (SQLite, and the reference the SQL path is tested against)."""
     scheme = get_or_create_scheme(county=county, year=year)
     cadres = quarter_cadres(county_id=county.pk, year=year, quarter=quarter)
     breakdowns = compute_breakdowns(scheme=scheme, policy=policy, year=year, quarter=quarter, cadres=cadres)
@@ -81,8 +134,6 @@ def compute_quarterly_ranking(*, county, year: int, quarter: int, propose: bool 
         ).delete()
         QuarterResult.objects.bulk_create(rows, batch_size=1000)
         _assign_ranks(QuarterResult.objects.filter(county=county, year=year, quarter=quarter), policy=policy)
-    if propose:
-        _propose_after_ranking(county_id=county.pk, year=year, quarter=quarter)
     return len(rows)
 
 

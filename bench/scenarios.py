@@ -267,7 +267,7 @@ def _monthly_totals_province(ctx: Context, result: Result) -> None:
 
 
 def _ranking_province(ctx: Context, result: Result) -> None:
-    compute = lazy("appraisal.ranking", "compute_quarterly_ranking")
+    compute_all = lazy("appraisal.ranking", "compute_all_counties")
     Score = lazy("appraisal.models", "Score")
     from villages.models import County
 
@@ -275,9 +275,9 @@ def _ranking_province(ctx: Context, result: Result) -> None:
     if not Score.objects.filter(year=ctx.year, quarter=ctx.quarter).exists():
         raise BenchError("基准库中没有该季度的考核得分（建库时评分模型尚不存在）：请删除基准库后重建")
 
-    def once():
-        for county_id in county_ids:
-            compute(county=county_id, year=ctx.year, quarter=ctx.quarter)
+    def once(propose: bool = True):
+        # The ranking service's province-wide entry point: the same rows as ranking each county.
+        compute_all(year=ctx.year, quarter=ctx.quarter, county_ids=county_ids, propose=propose)
 
     def limit():
         with connection.cursor() as cursor:
@@ -297,10 +297,12 @@ def _ranking_province(ctx: Context, result: Result) -> None:
     result.rows = (
         Score.objects.filter(year=ctx.year, quarter=ctx.quarter).values("cadre_id").distinct().count()
     )
-    # The first run commits (and tells the decisions app, as in production); the timed runs are
-    # rolled back, so the decisions helper's follow-up work is not counted in the ranking's time.
+    # The first run commits and tells the decisions app, as in production; the timed runs are rolled
+    # back and leave the decision rules out, so their follow-up work is not counted in the ranking's time.
     _value, result.peak_rss_mb = in_child(once)
-    result.seconds, result.limit_seconds, result.runs = medians(_rolled_back(once), limit, ctx.scale.runs)
+    result.seconds, result.limit_seconds, result.runs = medians(
+        _rolled_back(lambda: once(propose=False)), limit, ctx.scale.runs
+    )
 
 
 # --- pages -----------------------------------------------------------------------------------
