@@ -60,16 +60,15 @@ def _check_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, *, max_rows: int, m
             if not chunk:
                 break
             buf = tail + chunk
+            # findall + max(map(...)): the loop over a chunk's ~6,000 rows runs in C.
             for rx in (_ROW_RE, _ROW_ANY_RE):
-                for m in rx.finditer(buf):
-                    r = int(m.group(1))
-                    if r > max_row:
-                        max_row = r
+                found = rx.findall(buf)
+                if found:
+                    max_row = max(max_row, max(map(int, found)))
             for rx in (_CELL_RE, _CELL_ANY_RE):
-                for m in rx.finditer(buf):
-                    n = _col_number(m.group(1))
-                    if n > max_col:
-                        max_col = n
+                found = rx.findall(buf)
+                if found:
+                    max_col = max(max_col, max(map(_col_number, set(found))))
             if max_row > max_rows or max_col > max_cols or max_row * max(max_col, 1) > MAX_CELLS:
                 raise SpreadsheetRejected(
                     _("工作表尺寸异常（%(rows)s 行 × %(cols)s 列），不像正常的考勤表，已拒收")

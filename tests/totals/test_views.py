@@ -80,6 +80,19 @@ def test_report_filters_by_compliance_township_village_and_role(computed, client
     assert sorted(postings(township=computed.b1.pk)) == sorted([computed.p_a1.pk, computed.p_a2.pk])
 
 
+def test_report_filter_dropdowns_list_the_areas_places_and_keep_the_choice(computed, client_for):
+    client = client_for(computed.county_staff)
+    page = client.get(REPORT, {"month": "2026-03"}).content.decode()
+    chosen = client.get(REPORT, {"month": "2026-03", "township": computed.v_a1.township_id}).content.decode()
+
+    assert f'<option value="{computed.v_a1.pk}">{computed.v_a1.name}</option>' in page
+    assert f'<option value="{computed.v_a2.pk}">{computed.v_a2.name}</option>' in page
+    assert computed.v_b1.name not in page
+    assert '<option value="" selected>全部村</option>' in page
+    assert f'<option value="{computed.v_a1.township_id}" selected>' in chosen
+    assert computed.v_a1.name in chosen and computed.v_a2.name not in chosen
+
+
 def test_report_sorts_by_a_column_both_ways(computed, client_for):
     client = client_for(computed.county_staff)
 
