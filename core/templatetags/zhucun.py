@@ -1,3 +1,5 @@
+import functools
+
 from django import template
 from django.urls import NoReverseMatch, reverse
 
@@ -22,14 +24,16 @@ NAV_URL_NAMES = (
 )
 
 
-def _nav_urls():
+@functools.cache
+def _nav_urls() -> tuple[str, ...]:
+    """The nav entries' URLs, resolved once per process (the URLconf does not change at run time)."""
     urls = []
     for name in NAV_URL_NAMES:
         try:
             urls.append(reverse(name))
         except NoReverseMatch:
             pass
-    return urls
+    return tuple(urls)
 
 
 @register.inclusion_tag("partials/nav_link.html", takes_context=True)
