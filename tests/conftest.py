@@ -30,15 +30,33 @@ def world(db, django_user_model):
     unit_b = f.DispatchingUnitFactory(county=county_b, code="U140981001", name="侯马市财政局")
     start = dt.date(2026, 1, 1)
     end = dt.date(2027, 12, 31)
-    p_a1 = f.PostingFactory(village=v_a1, unit=unit_a, role="FIRST_SECRETARY", start_date=start, planned_end_date=end)
-    p_a2 = f.PostingFactory(village=v_a2, unit=unit_a, role="TEAM_MEMBER", start_date=start, planned_end_date=end)
-    p_b1 = f.PostingFactory(village=v_b1, unit=unit_b, role="FIRST_SECRETARY", start_date=start, planned_end_date=end)
+    p_a1 = f.PostingFactory(
+        village=v_a1, unit=unit_a, role="FIRST_SECRETARY", start_date=start, planned_end_date=end
+    )
+    p_a2 = f.PostingFactory(
+        village=v_a2, unit=unit_a, role="TEAM_MEMBER", start_date=start, planned_end_date=end
+    )
+    p_b1 = f.PostingFactory(
+        village=v_b1, unit=unit_b, role="FIRST_SECRETARY", start_date=start, planned_end_date=end
+    )
     admin = django_user_model.objects.create_superuser("admin", "admin@example.com", "pw-Zhucun-2026")
     return SimpleNamespace(
-        county_a=county_a, county_b=county_b, a1=a1, a2=a2, b1=b1,
-        v_a1=v_a1, v_a2=v_a2, v_b1=v_b1, unit_a=unit_a, unit_b=unit_b,
-        p_a1=p_a1, p_a2=p_a2, p_b1=p_b1,
-        cadre_a1=p_a1.cadre, cadre_a2=p_a2.cadre, cadre_b1=p_b1.cadre,
+        county_a=county_a,
+        county_b=county_b,
+        a1=a1,
+        a2=a2,
+        b1=b1,
+        v_a1=v_a1,
+        v_a2=v_a2,
+        v_b1=v_b1,
+        unit_a=unit_a,
+        unit_b=unit_b,
+        p_a1=p_a1,
+        p_a2=p_a2,
+        p_b1=p_b1,
+        cadre_a1=p_a1.cadre,
+        cadre_a2=p_a2.cadre,
+        cadre_b1=p_b1.cadre,
         admin=admin,
         county_staff=f.org_user(county_a, username="org_a"),
         township_a1=f.township_user(a1, username="tw_a1"),
@@ -79,14 +97,29 @@ def celery_worker_process(transactional_db, settings):
     if connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"):
         pytest.skip("需要 PostgreSQL 和 REDIS_URL（CI 第二轮）才能启动真实的 Celery worker")
     db = settings.DATABASES["default"]
-    url = f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    url = (
+        f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
     queue = f"zhucun-test-{os.getpid()}-{time.time_ns()}"
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "1"}
     celery_bin = Path(sys.executable).with_name("celery")
     proc = subprocess.Popen(
-        [str(celery_bin), "-A", "config", "worker", "-P", "solo", "-Q", queue, "--loglevel=WARNING", "--without-heartbeat",
-         "--without-mingle", "--without-gossip"],
-        cwd=Path(__file__).resolve().parent.parent, env=env,
+        [
+            str(celery_bin),
+            "-A",
+            "config",
+            "worker",
+            "-P",
+            "solo",
+            "-Q",
+            queue,
+            "--loglevel=WARNING",
+            "--without-heartbeat",
+            "--without-mingle",
+            "--without-gossip",
+        ],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
     )
     # Eager tasks run earlier in this process can leave Celery believing it is inside a task,
     # which makes result.get() refuse to block; this process is the client here, not a worker.
@@ -112,3 +145,52 @@ def celery_worker_process(transactional_db, settings):
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+CHROMIUM = "/usr/bin/chromium"
+# Without the background-networking flags Chromium keeps dialling out, which this closed
+# network refuses many times a second.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def chromium():
+    """Debian's headless Chromium driven by Playwright; skipped with a printed reason where absent."""
+    import os
+    import shutil
+
+    # Playwright's sync API runs an event loop in this thread; the test's own database access
+    # stays synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        print(f"跳过浏览器测试：无法导入 playwright（{exc}）")
+        pytest.skip(f"playwright 不可用：{exc}")
+    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+        print(f"跳过浏览器测试：找不到 {CHROMIUM}")
+        pytest.skip(f"找不到 {CHROMIUM}")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def browser_login(page, live_server, username, password="pw-Zhucun-2026"):
+    """Log in through the real login form and wait for the dashboard."""
+    from django.urls import reverse
+
+    page.goto(live_server.url + reverse("login"))
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url(live_server.url + reverse("dashboard"))
