@@ -6,6 +6,9 @@ stays as before; search matches the start of either (see ``cadres.selectors.sear
 """
 
 from pypinyin import Style, lazy_pinyin
+from pypinyin.constants import RE_HANS
+from pypinyin.seg.mmseg import p_set as pinyin_prefixes
+from pypinyin.seg.simpleseg import seg as pinyin_words
 
 MAX_LENGTH = 64
 
@@ -56,3 +59,45 @@ def initials(name: str) -> str:
                 return f"{plain} {variant}"
             break
     return plain[:MAX_LENGTH]
+
+
+def memoised_initials():
+    """An ``initials`` function memoised for one bulk job (an import); the same results as :func:`initials`.
+
+    pypinyin cuts a name into words (single characters or phrases of its dictionary) and
+    converts each word on its own, so a name's initials are its words' initials joined.
+    Converting is the slow part (25 µs a name): 50,000 names share a few thousand
+    characters, so each word is converted once. Names with a surname of their own reading
+    (单, 曾 …) go through :func:`initials` itself.
+    """
+    words: dict[str, str] = {}
+    names: dict[str, str] = {}
+    surnames = tuple(SURNAME_INITIALS)
+
+    def cut(text: str):
+        # pypinyin's cut, shortened for the common name: all Chinese characters and no two
+        # neighbours starting a dictionary phrase, so every character is a word of its own.
+        if RE_HANS.match(text) and not any(text[i : i + 2] in pinyin_prefixes for i in range(len(text) - 1)):
+            return text
+        return pinyin_words(text)
+
+    def plain(text: str) -> str:
+        letters = []
+        for word in cut(text):
+            value = words.get(word)
+            if value is None:
+                value = words[word] = _plain(word)
+            letters.append(value)
+        return "".join(letters)
+
+    def memo(name: str) -> str:
+        value = names.get(name)
+        if value is None:
+            if not name or name.startswith(surnames):
+                value = initials(name)
+            else:
+                value = plain(name)[:MAX_LENGTH]
+            names[name] = value
+        return value
+
+    return memo

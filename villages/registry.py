@@ -30,9 +30,6 @@ from django.db.models.expressions import RawSQL
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from pypinyin.constants import RE_HANS
-from pypinyin.seg.mmseg import p_set as pinyin_prefixes
-from pypinyin.seg.simpleseg import seg as pinyin_words
 from python_calamine import CalamineWorkbook
 
 from cadres.models import Cadre, DispatchingUnit, Posting
@@ -267,48 +264,6 @@ def _split_tags(text: str) -> list[str]:
     return list(seen)
 
 
-def _initials_cache():
-    """Pinyin initials, memoised for one import; the same results as ``core.pinyin.initials``.
-
-    pypinyin cuts a name into words (single characters or phrases of its dictionary) and
-    converts each word on its own, so a name's initials are its words' initials joined.
-    Converting is the slow part (25 µs a name): 50,000 names share a few thousand
-    characters, so each word is converted once. Names with a surname of their own reading
-    (单, 曾 …) go through ``core.pinyin.initials`` itself.
-    """
-    words: dict[str, str] = {}
-    names: dict[str, str] = {}
-    surnames = tuple(core_pinyin.SURNAME_INITIALS)
-
-    def cut(text: str):
-        # pypinyin's cut, shortened for the common name: all Chinese characters and no two
-        # neighbours starting a dictionary phrase, so every character is a word of its own.
-        if RE_HANS.match(text) and not any(text[i : i + 2] in pinyin_prefixes for i in range(len(text) - 1)):
-            return text
-        return pinyin_words(text)
-
-    def plain(text: str) -> str:
-        letters = []
-        for word in cut(text):
-            value = words.get(word)
-            if value is None:
-                value = words[word] = core_pinyin._plain(word)
-            letters.append(value)
-        return "".join(letters)
-
-    def initials(name: str) -> str:
-        value = names.get(name)
-        if value is None:
-            if not name or name.startswith(surnames):
-                value = core_pinyin.initials(name)
-            else:
-                value = plain(name)[: core_pinyin.MAX_LENGTH]
-            names[name] = value
-        return value
-
-    return initials
-
-
 def _chunks(values, size=CHUNK):
     values = list(values)
     for start in range(0, len(values), size):
@@ -497,7 +452,7 @@ class _RegistryImport:
         self.postings: list[_PostingRow] = []
         self.new_tags: list[str] = []
         self._valid_ids: set[str] = set()
-        self.initials = _initials_cache()
+        self.initials = core_pinyin.memoised_initials()
 
     # helpers
     def error(self, rec: _Record, header: str, message: str) -> None:
