@@ -1,6 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from cadres.accounts import create_accounts, credentials_workbook
 from cadres.models import Cadre, DispatchingUnit, Posting
 from core.admin import ScopedAdminMixin
 
@@ -26,6 +30,7 @@ class CadreAdmin(ScopedAdminMixin, admin.ModelAdmin):
     )
     search_fields = ("name", "name_initials", "id_number", "mobile")
     list_select_related = ("home_unit",)
+    actions = ["create_login_accounts"]
     autocomplete_fields = ("home_unit",)
     # Birth date and gender come from the 身份证号; shown, never typed.
     readonly_fields = ("gender_display", "birth_date")
@@ -41,6 +46,26 @@ class CadreAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "expertise",
         "home_unit",
     )
+
+    @admin.action(description=_("为所选干部创建登录账号（下载初始密码）"))
+    def create_login_accounts(self, request, queryset):
+        accounts = create_accounts(cadres=queryset, on=timezone.localdate())
+        if not accounts:
+            self.message_user(request, _("所选干部都已有账号，未新建。"), messages.WARNING)
+            return None
+        response = HttpResponse(
+            credentials_workbook(accounts),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = (
+            "attachment; filename*=UTF-8''%E5%B9%B2%E9%83%A8%E8%B4%A6%E5%8F%B7.xlsx"
+        )
+        self.message_user(
+            request,
+            ngettext("新建 %(n)d 个干部账号。", "新建 %(n)d 个干部账号。", len(accounts))
+            % {"n": len(accounts)},
+        )
+        return response
 
     @admin.display(description=_("性别"))
     def gender_display(self, obj):

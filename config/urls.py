@@ -15,5 +15,6 @@ urlpatterns = [
     path("attendance/", include("attendance.urls")),
     path("appraisal/", include("appraisal.urls")),
     path("decisions/", include("decisions.urls")),
+    path("me/", include("dashboard.urls")),
 ]
 # Uploaded files are never served as media: each download goes through a scoped view.

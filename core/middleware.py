@@ -17,3 +17,45 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+# What a cadre's account may open: their own pages, the password change, logging out, the
+# language menu and static files. Everything else (the staff pages) does not exist for them.
+CADRE_PREFIXES = ("/me/", "/password/", "/logout/", "/i18n/", "/static/", "/healthz")
+# What a user who still has their initial password may open before changing it.
+PASSWORD_PENDING_PREFIXES = ("/password/", "/logout/", "/i18n/", "/static/", "/healthz")
+
+
+class AccountBoundaryMiddleware:
+    """Cadres stay on their own pages; a first login changes the initial password first.
+
+    A cadre opening a staff URL gets 404 (as for any object outside one's area), and the home
+    page sends them to 我的驻村. Users whose profile says ``must_change_password`` are sent to
+    the password page until they have changed it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not user.is_superuser:
+            from django.http import Http404
+            from django.shortcuts import redirect
+
+            from core.models import StaffProfile
+
+            profile = StaffProfile.objects.filter(user=user).only("role", "must_change_password").first()
+            path = request.path_info
+            if (
+                profile is not None
+                and profile.must_change_password
+                and not path.startswith(PASSWORD_PENDING_PREFIXES)
+            ):
+                return redirect(f"/password/?next={path}" if path.startswith("/me/") else "/password/")
+            if profile is not None and profile.role == StaffProfile.Role.CADRE:
+                if path == "/":
+                    return redirect("/me/")
+                if not path.startswith(CADRE_PREFIXES):
+                    raise Http404
+        return self.get_response(request)

@@ -1,7 +1,8 @@
 """Area scoping: the one mechanism every queryset, view, export and command goes through.
 
 A user's *area* is everything (admins), a set of counties (organization staff of a county or
-a city), or one township (township staff). Each scoped model defines ``area_q(area)`` that
+a city), one township (township staff), or one cadre (a cadre's own account: only their own
+rows, and only on models whose ``area_q`` names a cadre path). Each scoped model defines ``area_q(area)`` that
 turns an area into a ``Q``; ``Model.objects.for_user(user)`` applies it. Views fetch objects
 through the scoped queryset, so an object outside the area simply does not exist: 404.
 """
@@ -19,23 +20,33 @@ class Area:
     everything: bool = False
     county_ids: frozenset[int] = field(default_factory=frozenset)
     township_id: int | None = None
+    cadre_id: int | None = None
 
     @property
     def is_township(self) -> bool:
         return not self.everything and self.township_id is not None
 
     @property
-    def is_empty(self) -> bool:
-        return not self.everything and not self.county_ids and self.township_id is None
+    def is_cadre(self) -> bool:
+        return not self.everything and self.cadre_id is not None
 
-    def q(self, *, county: str | None = None, township: str | None = None) -> Q:
-        """A Q from field paths to the county id and the township id of a model.
+    @property
+    def is_empty(self) -> bool:
+        return (
+            not self.everything and not self.county_ids and self.township_id is None and self.cadre_id is None
+        )
+
+    def q(self, *, county: str | None = None, township: str | None = None, cadre: str | None = None) -> Q:
+        """A Q from field paths to the county id, the township id and the cadre id of a model.
 
         ``county`` alone serves township staff too when no township path exists (their
-        county then is not enough, so they see nothing).
+        county then is not enough, so they see nothing). A cadre sees a model's rows only
+        where it names a ``cadre`` path: every other model is empty for them.
         """
         if self.everything:
             return Q()
+        if self.cadre_id is not None:
+            return Q(**{cadre: self.cadre_id}) if cadre else Q(pk__in=[])
         if self.township_id is not None:
             if township is None:
                 return Q(pk__in=[])
@@ -71,6 +82,8 @@ def _compute_area(user) -> Area:
         return NOTHING
     if profile.role == StaffProfile.Role.ADMIN:
         return EVERYTHING
+    if profile.role == StaffProfile.Role.CADRE:
+        return Area(cadre_id=profile.cadre_id) if profile.cadre_id else NOTHING
     if profile.role == StaffProfile.Role.TOWNSHIP:
         return Area(township_id=profile.township_id) if profile.township_id else NOTHING
     return Area(county_ids=frozenset(profile.counties.values_list("id", flat=True)))

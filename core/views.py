@@ -1,7 +1,10 @@
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from core.scoping import area_for
 from core.selectors import dashboard_data
@@ -22,3 +25,29 @@ class LogoutView(auth_views.LogoutView):
 
     def get(self, request, *args, **kwargs):
         return render(request, self.template_name)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change one's own password; also the compulsory first step after an initial password."""
+
+    template_name = "core/password_change.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        profile = getattr(self.request.user, "staff_profile", None)
+        context["must_change"] = bool(profile and profile.must_change_password)
+        return context
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        from core.models import StaffProfile
+
+        StaffProfile.objects.filter(user=self.request.user).update(must_change_password=False)
+        messages.success(self.request, _("密码已修改。"))
+        return response
+
+    def get_success_url(self):
+        target = self.request.GET.get("next") or self.request.POST.get("next") or ""
+        if target and url_has_allowed_host_and_scheme(target, allowed_hosts={self.request.get_host()}):
+            return target
+        return "/"

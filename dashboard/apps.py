@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DashboardConfig(AppConfig):
+    """Pages that read every app: the cadre's own page (我的驻村)."""
+
+    name = "dashboard"
+    verbose_name = _("首页")
