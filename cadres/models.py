@@ -75,42 +75,22 @@ class Cadre(models.Model):
         SECTION = "SECTION", _("正科级")
         DEPUTY_DIVISION_UP = "DEPUTY_DIVISION_UP", _("副处级及以上")
 
-    EXPERTISE_CHOICES = (
-        "纪检",
-        "司法",
-        "党务",
-        "农业",
-        "林业",
-        "财务",
-        "教育",
-        "医疗",
-        "水利",
-        "规划",
-        "电商",
-    )
+    EXPERTISE_CHOICES = ("纪检", "司法", "党务", "农业", "林业", "财务", "教育", "医疗", "水利", "规划", "电商")
 
     id_number = models.CharField(
         _("身份证号"), max_length=18, unique=True, validators=[idcard.validate_id_number]
     )
     name = models.CharField(_("姓名"), max_length=32)
-    name_initials = models.CharField(
-        _("拼音首字母"), max_length=64, blank=True, editable=False, db_index=True
-    )
+    name_initials = models.CharField(_("拼音首字母"), max_length=64, blank=True, editable=False, db_index=True)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, editable=False)
     birth_date = models.DateField(_("出生日期"), editable=False)
     mobile = models.CharField(_("手机"), max_length=11, blank=True, validators=[mobile_validator])
     education = models.CharField(_("学历"), max_length=24, choices=Education.choices, blank=True)
     identity = models.CharField(_("身份"), max_length=24, choices=Identity.choices, blank=True)
     rank = models.CharField(_("职级"), max_length=24, choices=Rank.choices, blank=True)
-    expertise = models.CharField(
-        _("专长"), max_length=128, blank=True, help_text=_("以顿号分隔，如 党务、农业")
-    )
+    expertise = models.CharField(_("专长"), max_length=128, blank=True, help_text=_("以顿号分隔，如 党务、农业"))
     home_unit = models.ForeignKey(
-        DispatchingUnit,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="cadres",
+        DispatchingUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="cadres",
         verbose_name=_("所在单位"),
     )
 
@@ -191,9 +171,7 @@ class Posting(models.Model):
         RECALLED = "RECALLED", _("召回")
         TRANSFERRED = "TRANSFERRED", _("调整")
 
-    cadre = models.ForeignKey(
-        Cadre, on_delete=models.PROTECT, related_name="postings", verbose_name=_("干部")
-    )
+    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="postings", verbose_name=_("干部"))
     village = models.ForeignKey(
         "villages.Village", on_delete=models.PROTECT, related_name="postings", verbose_name=_("村")
     )
@@ -240,19 +218,14 @@ class Posting(models.Model):
 
     @classmethod
     def area_q(cls, area):
-        return area.q(
-            county="village__township__county_id", township="village__township_id", cadre="cadre_id"
-        )
+        return area.q(county="village__township__county_id", township="village__township_id", cadre="cadre_id")
 
     def clean(self):
         from cadres.services import posting_conflicts
 
         problems = posting_conflicts(
-            cadre_id=self.cadre_id,
-            village_id=self.village_id,
-            role=self.role,
-            start=self.start_date,
-            end=self.end_date if self.start_date and self.planned_end_date else None,
+            cadre_id=self.cadre_id, village_id=self.village_id, role=self.role,
+            start=self.start_date, end=self.end_date if self.start_date and self.planned_end_date else None,
             exclude_id=self.pk,
         )
         if problems:

@@ -14,13 +14,8 @@ from cadres.models import Posting
 
 
 def posting_conflicts(
-    *,
-    cadre_id: int | None,
-    village_id: int | None,
-    role: str | None,
-    start: dt.date | None,
-    end: dt.date | None,
-    exclude_id: int | None = None,
+    *, cadre_id: int | None, village_id: int | None, role: str | None, start: dt.date | None,
+    end: dt.date | None, exclude_id: int | None = None,
 ) -> list[str]:
     """Reasons, in Chinese, why a posting over [start, end] would break an invariant."""
     if not start or not end:

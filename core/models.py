@@ -12,41 +12,24 @@ class StaffProfile(models.Model):
         TOWNSHIP = "TOWNSHIP", _("乡镇")
         CADRE = "CADRE", _("干部")
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
-    )
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices)
     counties = models.ManyToManyField(
-        "villages.County",
-        blank=True,
-        related_name="staff",
-        verbose_name=_("所辖县"),
+        "villages.County", blank=True, related_name="staff", verbose_name=_("所辖县"),
         help_text=_("组织部人员：一个县，或一个市所辖的各县"),
     )
     township = models.ForeignKey(
-        "villages.Township",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="staff",
-        verbose_name=_("所属乡镇"),
-        help_text=_("乡镇人员必填"),
+        "villages.Township", null=True, blank=True, on_delete=models.PROTECT, related_name="staff",
+        verbose_name=_("所属乡镇"), help_text=_("乡镇人员必填"),
     )
     # A cadre's own account (§1 干部): they see only their own data. The link is by string so
     # that core imports no app.
     cadre = models.OneToOneField(
-        "cadres.Cadre",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="account",
-        verbose_name=_("干部"),
-        help_text=_("干部账号必填"),
+        "cadres.Cadre", null=True, blank=True, on_delete=models.PROTECT, related_name="account",
+        verbose_name=_("干部"), help_text=_("干部账号必填"),
     )
     must_change_password = models.BooleanField(
-        _("须修改密码"),
-        default=False,
-        help_text=_("初始密码登录后须先修改密码"),
+        _("须修改密码"), default=False, help_text=_("初始密码登录后须先修改密码"),
     )
 
     class Meta:

@@ -69,11 +69,7 @@ def check_bytes(data: bytes, *, max_uncompressed: int | None = None) -> None:
                 if total > max_uncompressed:
                     raise SpreadsheetRejected("工作簿解压后过大，不像正常的考勤或名册文件，已拒收")
                 # A compression ratio no real sheet reaches is refused before inflating anything.
-                if (
-                    info.compress_size
-                    and info.file_size / info.compress_size > 1000
-                    and info.file_size > 10_000_000
-                ):
+                if info.compress_size and info.file_size / info.compress_size > 1000 and info.file_size > 10_000_000:
                     raise SpreadsheetRejected("工作簿压缩比异常（疑似压缩炸弹），已拒收")
             if "[Content_Types].xml" not in names or not any(n.startswith("xl/workbook") for n in names):
                 raise SpreadsheetRejected("文件不是 Excel 工作簿（.xlsx），请上传 .xlsx 格式的文件")

@@ -11,17 +11,11 @@ from core.models import StaffProfile
 from villages.models import County, Township, Village, VillageTag
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段"
-GIVEN = (
-    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志强海燕红梅玉兰文斌鹏飞晓东丹宇浩然子涵欣怡"
-)
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志强海燕红梅玉兰文斌鹏飞晓东丹宇浩然子涵欣怡"
 
 
 def chinese_name(n: int) -> str:
-    return (
-        SURNAMES[n % len(SURNAMES)]
-        + GIVEN[(n * 7) % len(GIVEN)]
-        + ("" if n % 3 else GIVEN[(n * 13 + 5) % len(GIVEN)])
-    )
+    return SURNAMES[n % len(SURNAMES)] + GIVEN[(n * 7) % len(GIVEN)] + ("" if n % 3 else GIVEN[(n * 13 + 5) % len(GIVEN)])
 
 
 class CountyFactory(factory.django.DjangoModelFactory):

@@ -25,23 +25,16 @@ def test_birth_date_and_gender_come_from_id_number(db):
 def test_database_refuses_overlapping_postings_of_one_cadre(world):
     with pytest.raises(IntegrityError), transaction.atomic():
         Posting.objects.create(
-            cadre=world.cadre_a1,
-            village=world.v_a2,
-            unit=world.unit_a,
-            role="TEAM_MEMBER",
-            start_date=dt.date(2026, 6, 1),
-            planned_end_date=dt.date(2026, 12, 31),
+            cadre=world.cadre_a1, village=world.v_a2, unit=world.unit_a, role="TEAM_MEMBER",
+            start_date=dt.date(2026, 6, 1), planned_end_date=dt.date(2026, 12, 31),
         )
 
 
 def test_database_refuses_second_first_secretary_in_village(world):
     with pytest.raises(IntegrityError), transaction.atomic():
         f.PostingFactory(
-            village=world.v_a1,
-            unit=world.unit_a,
-            role="FIRST_SECRETARY",
-            start_date=dt.date(2026, 3, 1),
-            planned_end_date=dt.date(2026, 4, 1),
+            village=world.v_a1, unit=world.unit_a, role="FIRST_SECRETARY",
+            start_date=dt.date(2026, 3, 1), planned_end_date=dt.date(2026, 4, 1),
         )
 
 
@@ -50,11 +43,8 @@ def test_posting_after_an_ended_one_is_allowed(world):
     world.p_a1.status = Posting.Status.RECALLED
     world.p_a1.save()
     f.PostingFactory(
-        village=world.v_a1,
-        unit=world.unit_a,
-        role="FIRST_SECRETARY",
-        start_date=dt.date(2026, 3, 1),
-        planned_end_date=dt.date(2026, 12, 31),
+        village=world.v_a1, unit=world.unit_a, role="FIRST_SECRETARY",
+        start_date=dt.date(2026, 3, 1), planned_end_date=dt.date(2026, 12, 31),
     )
 
 

@@ -37,9 +37,7 @@ class County(models.Model):
 class Township(models.Model):
     code = models.CharField(_("乡镇代码"), max_length=9, unique=True, validators=[township_code_validator])
     name = models.CharField(_("乡镇名称"), max_length=64)
-    county = models.ForeignKey(
-        County, on_delete=models.PROTECT, related_name="townships", verbose_name=_("县")
-    )
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="townships", verbose_name=_("县"))
 
     objects = ScopedManager()
 
@@ -85,12 +83,8 @@ class VillageTag(models.Model):
 class Village(models.Model):
     code = models.CharField(_("村代码"), max_length=12, unique=True, validators=[village_code_validator])
     name = models.CharField(_("村名称"), max_length=64)
-    name_initials = models.CharField(
-        _("拼音首字母"), max_length=64, blank=True, editable=False, db_index=True
-    )
-    township = models.ForeignKey(
-        Township, on_delete=models.PROTECT, related_name="villages", verbose_name=_("乡镇")
-    )
+    name_initials = models.CharField(_("拼音首字母"), max_length=64, blank=True, editable=False, db_index=True)
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="villages", verbose_name=_("乡镇"))
     tags = models.ManyToManyField(VillageTag, blank=True, related_name="villages", verbose_name=_("标签"))
 
     objects = ScopedManager()
@@ -115,9 +109,7 @@ class Village(models.Model):
 class Policy(models.Model):
     """Every number DOMAIN.md calls a policy default, per county, editable by admins."""
 
-    county = models.OneToOneField(
-        County, on_delete=models.CASCADE, related_name="policy", verbose_name=_("县")
-    )
+    county = models.OneToOneField(County, on_delete=models.CASCADE, related_name="policy", verbose_name=_("县"))
     # Attendance (§4, §5)
     min_on_site_days_month = models.PositiveSmallIntegerField(
         _("每月最少在岗天数"), default=22, validators=[MaxValueValidator(31)]
@@ -130,31 +122,19 @@ class Policy(models.Model):
     )
     trip_counts_on_site = models.BooleanField(_("公出计为在岗"), default=True)
     daily_allowance = models.DecimalField(
-        _("每日生活补助（元）"),
-        max_digits=8,
-        decimal_places=2,
-        default=Decimal("60.00"),
+        _("每日生活补助（元）"), max_digits=8, decimal_places=2, default=Decimal("60.00"),
         validators=[MinValueValidator(Decimal("0"))],
     )
     leave_township_max_days = models.PositiveSmallIntegerField(_("乡镇可批准的最长请假天数"), default=3)
     # Appraisal (§6)
     min_ranked_days = models.PositiveSmallIntegerField(_("参与季度排名的最少驻村天数"), default=30)
     excellent_ratio = models.DecimalField(
-        _("优秀比例"),
-        max_digits=4,
-        decimal_places=3,
-        default=Decimal("0.250"),
+        _("优秀比例"), max_digits=4, decimal_places=3, default=Decimal("0.250"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
     )
-    excellent_min_score = models.DecimalField(
-        _("优秀最低分"), max_digits=5, decimal_places=2, default=Decimal("90")
-    )
-    good_min_score = models.DecimalField(
-        _("良好最低分"), max_digits=5, decimal_places=2, default=Decimal("80")
-    )
-    poor_below_score = models.DecimalField(
-        _("较差分数线（低于）"), max_digits=5, decimal_places=2, default=Decimal("60")
-    )
+    excellent_min_score = models.DecimalField(_("优秀最低分"), max_digits=5, decimal_places=2, default=Decimal("90"))
+    good_min_score = models.DecimalField(_("良好最低分"), max_digits=5, decimal_places=2, default=Decimal("80"))
+    poor_below_score = models.DecimalField(_("较差分数线（低于）"), max_digits=5, decimal_places=2, default=Decimal("60"))
     bonus_cap = models.DecimalField(_("加分上限"), max_digits=5, decimal_places=2, default=Decimal("10"))
     # Decisions (§7)
     rule_attendance_enabled = models.BooleanField(_("启用 R1 考勤召回"), default=True)

@@ -135,12 +135,8 @@ def test_registering_the_replacement_posting_on_the_form_fulfils_it_at_once(worl
     response = client.post(
         reverse("cadres:posting_create"),
         {
-            "cadre": newcomer.pk,
-            "village": world.v_a1.pk,
-            "unit": world.unit_a.pk,
-            "role": "FIRST_SECRETARY",
-            "start_date": "2026-03-15",
-            "planned_end_date": "2027-12-31",
+            "cadre": newcomer.pk, "village": world.v_a1.pk, "unit": world.unit_a.pk, "role": "FIRST_SECRETARY",
+            "start_date": "2026-03-15", "planned_end_date": "2027-12-31",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
