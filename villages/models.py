@@ -147,6 +147,17 @@ class Policy(models.Model):
     promotion_top_n = models.PositiveSmallIntegerField(_("优先提拔名次（前 N 名）"), default=20)
     rule_unit_accountability_enabled = models.BooleanField(_("启用 R5 上问一级"), default=True)
     replacement_due_days = models.PositiveSmallIntegerField(_("撤换重派期限（天）"), default=7)
+    # §4: a township's sheet for a month is due by this day of the next month (then 催报).
+    report_due_day = models.PositiveSmallIntegerField(
+        _("考勤表上报截止日（次月几日）"), default=5, validators=[MinValueValidator(1), MaxValueValidator(28)]
+    )
+    # §10 check-ins.
+    fence_radius_m = models.PositiveIntegerField(
+        _("驻地范围默认半径（米）"), default=300, validators=[MinValueValidator(50), MaxValueValidator(3000)]
+    )
+    checkin_max_accuracy_m = models.PositiveIntegerField(_("签到定位精度上限（米）"), default=200)
+    # §11 work diary.
+    diary_item_due_days = models.PositiveSmallIntegerField(_("民情诉求默认办理期限（天）"), default=30)
 
     objects = ScopedManager()
 
