@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "villages",
     "cadres",
     "attendance",
+    "simple_history",
+    "diary",
     "appraisal",
     "decisions",
     "dashboard",
