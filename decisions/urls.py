@@ -1,7 +1,7 @@
 # Inspections, recall and reward decisions (DOMAIN.md §7, §8) live here.
 from django.urls import path
 
-from decisions import views
+from decisions import views, views_records
 
 app_name = "decisions"
 urlpatterns = [
@@ -22,5 +22,6 @@ urlpatterns = [
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
     path("inspections/<int:pk>/edit/", views.inspection_edit, name="inspection_edit"),
     path("inspections/<int:pk>/findings/new/", views.finding_create, name="finding_create"),
+    path("inspections/<int:pk>/records/", views_records.inspection_records, name="inspection_records"),
     path("findings/<int:pk>/edit/", views.finding_edit, name="finding_edit"),
 ]

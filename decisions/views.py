@@ -382,7 +382,15 @@ def finding_edit(request, pk):
 
 
 def _finding_form(request, inspection, finding):
-    form = FindingForm(request.POST or None, instance=finding, inspection=inspection, user=request.user)
+    # A 调阅 review links here with the cadre, village and description filled in (views_records).
+    prefill = {k: request.GET[k] for k in ("cadre", "village", "description") if k in request.GET}
+    form = FindingForm(
+        request.POST or None,
+        instance=finding,
+        inspection=inspection,
+        user=request.user,
+        initial=prefill if finding.pk is None else None,
+    )
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             saved = form.save()

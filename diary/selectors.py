@@ -18,6 +18,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from attendance.totals import month_end
+from cadres.models import Cadre
 from core.scoping import Area
 from diary.models import Entry, Item, open_q, overdue_q
 
@@ -176,4 +177,66 @@ def my_items(cadre_id: int, today: dt.date) -> dict:
         "overdue": [i for i in open_items if i.due_date < today],
         "open": [i for i in open_items if i.due_date >= today],
         "closed": list(mine.filter(status=Item.Status.CLOSED).order_by("-closed_on", "-id")[:20]),
+    }
+
+
+@dataclass
+class ReviewCadre:
+    cadre_id: int
+    name: str
+    entries: int = 0
+    late_entries: int = 0
+    raised: int = 0
+    closed: int = 0
+    open: int = 0
+    overdue: int = 0
+
+
+def records_review(
+    area: Area, *, cadre_ids, village_ids, first: dt.date, last: dt.date, today: dt.date
+) -> dict:
+    """What a 调阅 (records review) reads: the diaries and items of the cadres it visits.
+
+    The cadres are those the inspection names and those who kept a diary in the villages it
+    visits, within the user's area. Per cadre: entries and 补记 in the period, items raised
+    and closed in it, and items open and overdue at its end (or today while it runs).
+    """
+    who = Q(cadre_id__in=list(cadre_ids)) | Q(village_id__in=list(village_ids))
+    entries = (
+        Entry.objects.for_area(area)
+        .filter(who, date__gte=first, date__lte=last)
+        .select_related("cadre", "village__township")
+        .prefetch_related("items", "photos")
+        .order_by("cadre__name_initials", "cadre_id", "date", "id")
+    )
+    period = Period(first, last)
+    as_of = period.as_of(today)
+    items = (
+        Item.objects.for_area(area)
+        .filter(who)
+        .filter(Q(raised_on__gte=first, raised_on__lte=last) | open_q(as_of))
+        .filter(raised_on__lte=last)
+        .select_related("cadre", "village", "entry")
+        .order_by("cadre__name_initials", "cadre_id", "raised_on", "id")
+    )
+    summary: dict[int, ReviewCadre] = {}
+    for e in entries:
+        row = summary.setdefault(e.cadre_id, ReviewCadre(e.cadre_id, e.cadre.name))
+        row.entries += 1
+        row.late_entries += e.is_late
+    counts = ledger_counts(
+        Item.objects.for_area(area).filter(who), period, today=today, group_by=("cadre_id", "cadre__name")
+    )
+    for r in counts:
+        row = summary.setdefault(r["cadre_id"], ReviewCadre(r["cadre_id"], r["cadre__name"]))
+        row.raised, row.closed, row.open, row.overdue = r["raised"], r["closed"], r["open"], r["overdue"]
+    for cadre_id, name in (
+        Cadre.objects.for_area(area).filter(pk__in=list(cadre_ids)).values_list("id", "name")
+    ):
+        summary.setdefault(cadre_id, ReviewCadre(cadre_id, name))
+    return {
+        "entries": entries,
+        "items": items,
+        "summary": sorted(summary.values(), key=lambda r: r.name),
+        "as_of": as_of,
     }
