@@ -16,6 +16,7 @@ STEPS = (
     "attendance.demo_totals",
     "appraisal.demo",
     "decisions.demo",
+    "diary.demo",
 )
 
 
