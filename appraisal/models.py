@@ -8,6 +8,7 @@ service per county and period; the decisions app reads them by the names in INTE
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +33,8 @@ class Source(models.TextChoices):
     ATTENDANCE = "考勤", _("考勤")
     DEMOCRATIC = "民主测评", _("民主测评")
     INSPECTION = "督查", _("督查")
+    # 工作纪实 from the work diary (§11): max × min(1, entries in the quarter ÷ the scheme's target).
+    DIARY = "民情日记", _("民情日记")
 
 
 class Cohort(models.TextChoices):
@@ -62,6 +65,12 @@ class Scheme(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("年度"))
     version = models.PositiveIntegerField(_("版本"), default=1)
+    diary_target = models.PositiveSmallIntegerField(
+        _("民情日记目标篇数（每季度）"),
+        default=30,
+        validators=[MinValueValidator(1)],
+        help_text=_("来源为“民情日记”的指标得分 = 分值 × min(1, 季度日记篇数 ÷ 目标篇数)"),
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 

@@ -8,7 +8,7 @@ Per call (one county, or every county at once), whatever the number of cadres:
    and posted and compliant months (``bool_or`` / ``bool_and`` over postings and monthly totals);
 2. ``DELETE`` of the period's rows of those counties and cadres;
 3. ``CREATE TEMP TABLE … AS SELECT`` of the rows: category subtotals from the score rows (``GROUP BY``)
-   and the computed indicators (脱产驻村, 民主测评, 督查), the bonus cap, the floor at 0, rounding, the
+   and the computed indicators (脱产驻村, 民主测评, 督查, 民情日记), the bonus cap, the floor at 0, rounding, the
    ranked flag, ``RANK() OVER (PARTITION BY county, cohort …)`` and the grade with the quota rule;
 4. ``INSERT … SELECT`` of them into the results.
 
@@ -89,6 +89,18 @@ def _findings_sql() -> str:
         WHERE f.cadre_id IN (SELECT cadre_id FROM {CADRES_TABLE})
           AND i.date >= %(first)s AND i.date <= %(last)s
         GROUP BY f.cadre_id"""
+
+
+def _diary_sql() -> str:
+    """Per cadre, the entries of the work diary dated in the quarter (the optional 民情日记 source)."""
+    from diary.models import Entry
+
+    return f"""
+        SELECT e.cadre_id, count(*) AS n
+        FROM {Entry._meta.db_table} e
+        WHERE e.cadre_id IN (SELECT cadre_id FROM {CADRES_TABLE})
+          AND e.date >= %(first)s AND e.date <= %(last)s
+        GROUP BY e.cadre_id"""
 
 
 def _cadres_sql() -> str:
@@ -180,7 +192,9 @@ def _rows_sql() -> str:
                 coalesce(sum(ind.max_points) FILTER (WHERE ind.category = '{category}'
                     AND ind.source = '{Source.DEMOCRATIC}'), 0) AS dem_{col},
                 count(*) FILTER (WHERE ind.category = '{category}'
-                    AND ind.source = '{Source.INSPECTION}') AS insp_{col}"""
+                    AND ind.source = '{Source.INSPECTION}') AS insp_{col},
+                coalesce(sum(ind.max_points) FILTER (WHERE ind.category = '{category}'
+                    AND ind.source = '{Source.DIARY}'), 0) AS dia_{col}"""
         )
         extra = (
             " + CASE WHEN coalesce(m.insp_all, 0) = 0 THEN coalesce(fd.ded, 0) ELSE 0 END"
@@ -192,7 +206,9 @@ def _rows_sql() -> str:
                  + CASE WHEN cq.posted_months > 0
                         THEN coalesce(m.att_{col}, 0) * cq.ok_months / cq.posted_months ELSE 0 END
                  + CASE WHEN dr.rate IS NULL THEN 0 ELSE coalesce(m.dem_{col}, 0) * dr.rate / 100 END
-                 + coalesce(m.insp_{col}, 0) * coalesce(fd.ded, 0){extra}) AS {col}"""
+                 + coalesce(m.insp_{col}, 0) * coalesce(fd.ded, 0)
+                 + coalesce(m.dia_{col}, 0) * least(coalesce(de.n, 0), sch.diary_target) / sch.diary_target
+                 {extra}) AS {col}"""
         )
     return f"""
 WITH pol AS (
@@ -211,6 +227,7 @@ meta AS (
 ),
 manual AS ({_manual_sql()}),
 findings AS ({_findings_sql()}),
+diary AS ({_diary_sql()}),
 raw AS (
     SELECT cq.*, pol.min_days, pol.bonus_cap, pol.ex_ratio, pol.ex_min, pol.good_min, pol.poor_below,
            {",".join(sub_cols)}
@@ -221,6 +238,8 @@ raw AS (
     LEFT JOIN {DemocraticRate._meta.db_table} dr
         ON dr.cadre_id = cq.cadre_id AND dr.year = %(year)s AND dr.quarter = %(quarter)s
     LEFT JOIN findings fd ON fd.cadre_id = cq.cadre_id
+    JOIN {t["scheme"]} sch ON sch.id = cq.scheme_id
+    LEFT JOIN diary de ON de.cadre_id = cq.cadre_id
 ),
 scored AS (
     SELECT county_id, cadre_id, posting_id, township_id, village_id, cohort, posted_days,

@@ -76,7 +76,7 @@ def copy_scheme(*, scheme: Scheme, year: int) -> Scheme:
     """Copy a scheme's indicators to another year of the same county (refused if that year has one)."""
     if Scheme.objects.filter(county_id=scheme.county_id, year=year).exists():
         raise ValidationError(_("%(year)s 年的考核细则已存在") % {"year": year})
-    new = Scheme.objects.create(county_id=scheme.county_id, year=year)
+    new = Scheme.objects.create(county_id=scheme.county_id, year=year, diary_target=scheme.diary_target)
     Indicator.objects.bulk_create(
         Indicator(
             scheme=new,
@@ -142,7 +142,7 @@ def validate_indicator_rows(rows: list[dict]) -> list[str]:
 
 
 @transaction.atomic
-def replace_indicators(*, scheme: Scheme, rows: list[dict]) -> Scheme:
+def replace_indicators(*, scheme: Scheme, rows: list[dict], diary_target: int | None = None) -> Scheme:
     """Save an edited scheme; refused once scores or results of its county-year exist.
 
     Once a scheme is in use an edit could drop or rescale indicators that scores were entered
@@ -152,8 +152,13 @@ def replace_indicators(*, scheme: Scheme, rows: list[dict]) -> Scheme:
     if scheme.locked:
         raise ValidationError(_("该年度已录入得分或已计算排名，考核细则不能再修改"))
     errors = validate_indicator_rows(rows)
+    if diary_target is not None and not 1 <= diary_target <= 1000:
+        errors.append(_("民情日记目标篇数应为 1 到 1000 之间的整数"))
     if errors:
         raise ValidationError(errors)
+    if diary_target is not None:
+        scheme.diary_target = diary_target
+        scheme.save(update_fields=["diary_target"])
     scheme.indicators.all().delete()
     Indicator.objects.bulk_create(
         Indicator(

@@ -6,6 +6,7 @@ Points per indicator by source:
   days is, and is compliant when each of its MonthlyTotal rows is (no row = not compliant);
 - 民主测评: max × rate / 100;
 - 督查: the sum of the cadre's inspection findings' deductions in the quarter (§8).
+- 民情日记 (工作纪实, optional): max × min(1, entries dated in the quarter ÷ the scheme's target).
 Subtotals per category; 加分 capped at the policy's bonus_cap; 减分 subtracted without cap;
 composite = the sum, never below 0, ``Decimal`` two places ROUND_HALF_UP (rounded once, at the end).
 """
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from appraisal.models import Category, Cohort, DemocraticRate, Score, Source
 from cadres.models import Posting
+from diary.selectors import entries_per_cadre
 
 TWO = Decimal("0.01")
 ZERO = Decimal("0")
@@ -214,6 +216,12 @@ def compute_breakdowns(
     )
     compliant = _compliant_months(ids, quarter_months(year, quarter))
     deductions = inspection_deductions(cadre_ids=ids, first=first, last=last, county_id=scheme.county_id)
+    diary = (
+        entries_per_cadre(cadre_ids=ids, first=first, last=last)
+        if any(i.source == Source.DIARY for i in indicators)
+        else {}
+    )
+    target = Decimal(scheme.diary_target)
     # Findings always count: under the scheme's 督查 indicator, or straight into 减分 without one.
     has_inspection = any(i.source == Source.INSPECTION for i in indicators)
     cap = Decimal(policy.bonus_cap)
@@ -231,6 +239,8 @@ def compute_breakdowns(
                 value = ind.max_points * rate / HUNDRED if rate is not None else ZERO
             elif ind.source == Source.INSPECTION:
                 value = deductions.get(cadre_id, ZERO)
+            elif ind.source == Source.DIARY:
+                value = ind.max_points * min(Decimal(diary.get(cadre_id, 0)), target) / target
             else:
                 value = entered.get((cadre_id, ind.id), ZERO)
             points[ind.id] = value

@@ -495,8 +495,11 @@ def scheme_detail(request, pk: int):
                     for f in formset.forms
                     if f.cleaned_data and not f.cleaned_data.get("DELETE")
                 ]
+                target = request.POST.get("diary_target", "").strip()
                 try:
-                    replace_indicators(scheme=scheme, rows=rows)
+                    if target and not target.isdigit():
+                        raise ValidationError(_t("民情日记目标篇数应为 1 到 1000 之间的整数"))
+                    replace_indicators(scheme=scheme, rows=rows, diary_target=int(target) if target else None)
                 except ValidationError as exc:
                     for message in exc.messages:
                         messages.error(request, message)

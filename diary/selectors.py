@@ -240,3 +240,15 @@ def records_review(
         "summary": sorted(summary.values(), key=lambda r: r.name),
         "as_of": as_of,
     }
+
+
+def entries_per_cadre(*, cadre_ids, first: dt.date, last: dt.date) -> dict[int, int]:
+    """How many entries each cadre wrote dated in the period (the appraisal's 工作纪实 feed)."""
+    rows = (
+        Entry.objects.filter(cadre_id__in=list(cadre_ids), date__gte=first, date__lte=last)
+        .values("cadre_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("cadre_id", "n")
+    )
+    return dict(rows)
