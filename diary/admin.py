@@ -1,6 +1,9 @@
 """Read-only admin of the diary: rows are written by cadres through the services, never deleted."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ScopedAdminMixin
@@ -55,5 +58,16 @@ class ItemAdmin(ReadOnlyMixin, ScopedAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(EntryPhoto)
 class EntryPhotoAdmin(ReadOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("entry", "width", "height", "size", "uploaded_at")
+    list_display = ("entry", "width", "height", "size", "uploaded_at", "photo")
     list_select_related = ("entry",)
+    # The file is shown through the scoped view: media files are never served directly.
+    fields = ("entry", "photo", "width", "height", "size", "uploaded_at", "uploaded_by")
+    readonly_fields = fields
+
+    @admin.display(description=_("照片"))
+    def photo(self, obj):
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            reverse("diary:photo", args=[obj.pk]),
+            _("查看"),
+        )

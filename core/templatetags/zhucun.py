@@ -20,6 +20,7 @@ NAV_URL_NAMES = (
     "appraisal:ranking",
     "decisions:list",
     "decisions:inspection_list",
+    "diary:ledger",
     "villages:registry_import",
 )
 
