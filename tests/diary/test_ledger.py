@@ -180,3 +180,16 @@ def test_bad_arguments_exit_with_status_1(world, tmp_path):
 def test_a_township_export_has_its_own_rows_only(world, diary):
     lines = ledger_lines(county_id=world.county_a.pk, month=OCT, today=TODAY, township_id=world.a2.pk)
     assert [x.village for x in lines] == ["香邑村"]
+
+
+def test_the_ledger_page_shows_an_item_closed_later_as_overdue_at_the_months_end(world, diary, client_for):
+    import re
+
+    from django.urls import reverse
+
+    body = client_for(world.county_staff).get(reverse("diary:ledger"), {"month": "2026-10"}).content.decode()
+    rows = {
+        m.group(2): m.group(1)
+        for m in re.finditer(r'<tr class="([^"]*)">(?:(?!</tr>).)*?<td class="desc">(I\d)</td>', body, re.S)
+    }
+    assert rows == {"I1": "overdue", "I2": "", "I3": "", "I4": "overdue"}
