@@ -193,3 +193,23 @@ def test_the_ledger_page_shows_an_item_closed_later_as_overdue_at_the_months_end
         for m in re.finditer(r'<tr class="([^"]*)">(?:(?!</tr>).)*?<td class="desc">(I\d)</td>', body, re.S)
     }
     assert rows == {"I1": "overdue", "I2": "", "I3": "", "I4": "overdue"}
+
+
+def test_the_export_reads_a_fixed_number_of_queries_whatever_the_cadres(
+    world, diary, django_assert_max_num_queries
+):
+    for n in range(15):
+        posting = f.PostingFactory(
+            village=world.v_a1, unit=world.unit_a, start_date=d(1, 1), planned_end_date=d(12, 31)
+        )
+        write_entry(
+            cadre=posting.cadre,
+            day=d(10, 5),
+            household="农户",
+            content="民情",
+            items=[ItemDraft(f"X{n}", "甲")],
+            today=d(10, 5),
+        )
+    with django_assert_max_num_queries(3):
+        lines = ledger_lines(county_id=world.county_a.pk, month=OCT, today=TODAY)
+    assert len(lines) == 17 and sum(x.raised for x in lines) == 18
