@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "villages",
     "cadres",
     "attendance",
+    "checkins",
     "appraisal",
     "decisions",
     "dashboard",

@@ -15,6 +15,8 @@ urlpatterns = [
     path("attendance/", include("attendance.urls")),
     path("appraisal/", include("appraisal.urls")),
     path("decisions/", include("decisions.urls")),
+    path("checkins/", include("checkins.urls")),
+    path("me/checkin/", include("checkins.urls_me")),
     path("me/", include("dashboard.urls")),
 ]
 # Uploaded files are never served as media: each download goes through a scoped view.

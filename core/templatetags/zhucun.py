@@ -21,6 +21,10 @@ NAV_URL_NAMES = (
     "decisions:list",
     "decisions:inspection_list",
     "villages:registry_import",
+    "checkins:import",
+    "checkins:reconciliation",
+    "me:home",
+    "me_checkins:page",
 )
 
 
