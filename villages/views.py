@@ -54,7 +54,11 @@ def village_detail(request, pk):
             "postings": selectors.village_postings(village),
             "today": today,
             "fences": village.fences.all(),
-            "default_radius": Policy.for_county(village.township.county_id).fence_radius_m,
+            # Read, not get_or_create: a page view does not write the county's policy.
+            "default_radius": Policy.objects.filter(county_id=village.township.county_id)
+            .values_list("fence_radius_m", flat=True)
+            .first()
+            or Policy._meta.get_field("fence_radius_m").default,
             "can_edit_fences": can_edit_fences(request.user, village),
             "fence_form": FenceForm(village=village),
         },

@@ -25,6 +25,7 @@ NAV_URL_NAMES = (
     "checkins:reconciliation",
     "me:home",
     "me_checkins:page",
+    "me:leave",
 )
 
 
