@@ -129,3 +129,13 @@ def test_staff_see_check_ins_of_their_area_only(world, fences, cadre_a1_user):
     assert CheckIn.objects.for_user(world.township_a1).count() == 1
     assert CheckIn.objects.for_user(world.township_a2).count() == 0
     assert CheckIn.objects.for_user(world.outsider).count() == 0
+
+
+def test_the_admin_lists_check_ins_read_only(world, fences, client_for):
+    from checkins.services import record_checkin
+
+    record_checkin(cadre=world.cadre_a1, latitude=LAT, longitude=LON, accuracy_m=5)
+    client = client_for(world.admin)
+    page = client.get(reverse("admin:checkins_checkin_changelist"))
+    assert page.status_code == 200 and world.cadre_a1.name in page.content.decode()
+    assert client.get(reverse("admin:checkins_checkin_add")).status_code == 403
