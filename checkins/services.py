@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -217,6 +218,8 @@ def verdict_text(checkin: CheckIn) -> str:
 
 
 def todays_checkins(cadre, *, today: dt.date | None = None):
-    """The cadre's check-ins whose slot day is today, newest first."""
+    """The cadre's check-ins of today: those whose slot day is today and those made since midnight
+    (an 01:00 check-in is yesterday's 晚间 but was made today), newest first."""
     today = today or timezone.localdate()
-    return CheckIn.objects.filter(cadre=cadre, day=today).order_by("-at")
+    midnight = dt.datetime.combine(today, dt.time(), tzinfo=LOCAL)
+    return CheckIn.objects.filter(Q(day=today) | Q(at__gte=midnight), cadre=cadre).order_by("-at")

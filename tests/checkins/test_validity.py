@@ -119,3 +119,15 @@ def test_record_checkin_stamps_the_server_time_and_stores_invalid_ones_too(world
         cadre=world.cadre_a1, latitude=LAT, longitude=LON, accuracy_m=15, at=at(2026, 11, 10, 19, 5, 7)
     )
     assert again.pk == ok.pk and CheckIn.objects.count() == 2
+
+
+def test_todays_list_includes_a_check_in_after_midnight(world, fences):
+    from checkins.services import todays_checkins
+
+    late = record_checkin(
+        cadre=world.cadre_a1, latitude=LAT, longitude=LON, accuracy_m=5, at=at(2026, 11, 11, 0, 40)
+    )
+    assert late.day == dt.date(2026, 11, 10)
+    assert list(todays_checkins(world.cadre_a1, today=dt.date(2026, 11, 11))) == [late]
+    assert list(todays_checkins(world.cadre_a1, today=dt.date(2026, 11, 10))) == [late]
+    assert list(todays_checkins(world.cadre_a1, today=dt.date(2026, 11, 12))) == []
