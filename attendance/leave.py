@@ -1,5 +1,9 @@
 """Leave requests (DOMAIN.md §4): up to ``Policy.leave_township_max_days`` days the township approves;
-longer needs the township and then the county organization department. Each decision records who and when."""
+longer needs the township and then the county organization department. Each decision records who and when.
+
+三级审签 (seed 002): a team member's request is first signed by the village team's 负责人 — the first
+secretary or team leader in post in that village — from their own 我的驻村 pages, then goes on to
+the township as any other request. Without a 负责人 in post it goes to the township directly."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from attendance.models import LeaveRequest
+from cadres.models import Posting
 from core.scoping import area_for
 from villages.models import Policy
 
@@ -22,10 +27,14 @@ __all__ = [
     "leave_queue",
     "leaves_for_user",
     "cadre_leave",
+    "village_leads",
+    "led_villages",
 ]
 
+VILLAGE = "village"
 TOWNSHIP = "township"
 COUNTY = "county"
+LEAD_ROLES = (Posting.Role.FIRST_SECRETARY, Posting.Role.TEAM_LEADER)
 
 
 class LeaveError(Exception):
@@ -46,16 +55,39 @@ def leaves_for_user(user):
         "posting__village",
         "posting__village__township",
         "created_by",
+        "village_decided_by",
         "township_decided_by",
         "county_decided_by",
     )
 
 
+def village_leads(village_id: int, *, on=None):
+    """The postings of the village team's 负责人 (first secretary, team leader) in post on ``on``."""
+    on = on or timezone.localdate()
+    return Posting.objects.active_on(on).filter(village_id=village_id, role__in=LEAD_ROLES)
+
+
+def led_villages(cadre_id: int, *, on=None):
+    """Ids of the villages where this cadre is the team's 负责人 today."""
+    on = on or timezone.localdate()
+    return Posting.objects.active_on(on).filter(cadre_id=cadre_id, role__in=LEAD_ROLES).values("village_id")
+
+
 def decision_step(user, leave: LeaveRequest) -> str | None:
-    """Which decision this user may take on this request now: ``township``, ``county`` or None."""
+    """Which decision this user may take on this request now: ``village``, ``township``, ``county``
+    or None."""
     area = area_for(user)
     township = leave.posting.village.township
-    if leave.status == LeaveRequest.Status.PENDING:
+    if leave.status == LeaveRequest.Status.VILLAGE_PENDING:
+        if area.everything:
+            return VILLAGE
+        if (
+            area.is_cadre
+            and area.cadre_id != leave.cadre_id
+            and village_leads(leave.posting.village_id).filter(cadre_id=area.cadre_id).exists()
+        ):
+            return VILLAGE
+    elif leave.status == LeaveRequest.Status.PENDING:
         if area.everything or (area.is_township and area.township_id == township.pk):
             return TOWNSHIP
     elif leave.status == LeaveRequest.Status.TOWNSHIP_APPROVED:
@@ -67,9 +99,25 @@ def decision_step(user, leave: LeaveRequest) -> str | None:
 def leave_queue(user):
     """Requests waiting for this user's decision."""
     area = area_for(user)
+    if area.is_cadre:
+        # LeaveRequest has no cadre scope: a 负责人 sees their team's requests through the villages they lead.
+        return (
+            LeaveRequest.objects.filter(
+                status=LeaveRequest.Status.VILLAGE_PENDING,
+                posting__village_id__in=led_villages(area.cadre_id),
+            )
+            .exclude(cadre_id=area.cadre_id)
+            .select_related("cadre", "posting__village")
+        )
     qs = leaves_for_user(user)
     if area.everything:
-        return qs.filter(status__in=[LeaveRequest.Status.PENDING, LeaveRequest.Status.TOWNSHIP_APPROVED])
+        return qs.filter(
+            status__in=[
+                LeaveRequest.Status.VILLAGE_PENDING,
+                LeaveRequest.Status.PENDING,
+                LeaveRequest.Status.TOWNSHIP_APPROVED,
+            ]
+        )
     if area.is_township:
         return qs.filter(status=LeaveRequest.Status.PENDING)
     if area.county_ids:
@@ -89,7 +137,14 @@ def create_leave(*, posting, kind, start_date, end_date, reason: str, user=None)
     ).exclude(status__in=[LeaveRequest.Status.REJECTED, LeaveRequest.Status.CANCELLED])
     if overlap.exists():
         raise LeaveError(_("该干部在这段时间已有请假申请"))
+    status = LeaveRequest.Status.PENDING
+    if (
+        posting.role == Posting.Role.TEAM_MEMBER
+        and village_leads(posting.village_id).exclude(cadre_id=posting.cadre_id).exists()
+    ):
+        status = LeaveRequest.Status.VILLAGE_PENDING
     return LeaveRequest.objects.create(
+        status=status,
         posting=posting,
         cadre_id=posting.cadre_id,
         kind=kind,
@@ -107,12 +162,16 @@ def _locked(leave: LeaveRequest) -> LeaveRequest:
 
 
 def approve_leave(*, leave: LeaveRequest, user) -> LeaveRequest:
-    """The township's approval (final when short) or the county's (final for long leave)."""
+    """The 负责人's signature (then to the township), the township's approval (final when short) or
+    the county's (final for long leave)."""
     with transaction.atomic():
         leave = _locked(leave)
         step = decision_step(user, leave)
         now = timezone.now()
-        if step == TOWNSHIP:
+        if step == VILLAGE:
+            leave.village_decided_by, leave.village_decided_at = user, now
+            leave.status = LeaveRequest.Status.PENDING
+        elif step == TOWNSHIP:
             leave.township_decided_by, leave.township_decided_at = user, now
             leave.status = (
                 LeaveRequest.Status.TOWNSHIP_APPROVED if needs_county(leave) else LeaveRequest.Status.APPROVED
@@ -134,7 +193,9 @@ def reject_leave(*, leave: LeaveRequest, user, reason: str) -> LeaveRequest:
         leave = _locked(leave)
         step = decision_step(user, leave)
         now = timezone.now()
-        if step == TOWNSHIP:
+        if step == VILLAGE:
+            leave.village_decided_by, leave.village_decided_at = user, now
+        elif step == TOWNSHIP:
             leave.township_decided_by, leave.township_decided_at = user, now
         elif step == COUNTY:
             leave.county_decided_by, leave.county_decided_at = user, now

@@ -164,6 +164,8 @@ class LeaveRequest(models.Model):
         REST = "LEAVE_REST", _("公休")
 
     class Status(models.TextChoices):
+        # §4 三级审签: a team member's request is first signed by the village team's 负责人.
+        VILLAGE_PENDING = "VILLAGE_PENDING", _("待驻村负责人签字")
         PENDING = "PENDING", _("待乡镇审批")
         TOWNSHIP_APPROVED = "TOWNSHIP_APPROVED", _("乡镇已同意，待县委组织部审批")
         APPROVED = "APPROVED", _("已批准")
@@ -189,6 +191,15 @@ class LeaveRequest(models.Model):
         verbose_name=_("申请登记人"),
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    village_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("驻村负责人签字人"),
+    )
+    village_decided_at = models.DateTimeField(_("驻村负责人签字时间"), null=True, blank=True)
     township_decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

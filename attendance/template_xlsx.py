@@ -33,9 +33,13 @@ def template_filename(township, month: dt.date) -> str:
     return f"{township.name}{month:%Y年%m月}驻村干部考勤表.xlsx"
 
 
-def build_template(*, township, month: dt.date) -> bytes:
+def build_template(*, township, month: dt.date, suggestions: dict | None = None) -> bytes:
     """The workbook: title, legend, frozen header, a row per posting, marks dropdown in every day cell,
-    days outside the posting greyed, A4 landscape."""
+    days outside the posting greyed, A4 landscape.
+
+    ``suggestions`` ((cadre id, date) → mark) pre-fills day cells, e.g. from check-ins (DOMAIN §10);
+    the title says so and those cells are tinted, so nobody takes them for the township's marks.
+    """
     month = month.replace(day=1)
     n_days = calendar.monthrange(month.year, month.month)[1]
     postings = list(template_postings(township, month))
@@ -52,6 +56,9 @@ def build_template(*, township, month: dt.date) -> bytes:
     grey_fmt = wb.add_format({"border": 1, "align": "center", "bg_color": "#BFBFBF", "pattern": 1})
     weekend_head = wb.add_format({"bold": True, "align": "center", "border": 1, "bg_color": "#FCE4D6"})
     sum_fmt = wb.add_format({"border": 1, "align": "center", "font_color": "#555555"})
+    suggested_fmt = wb.add_format(
+        {"border": 1, "align": "center", "bg_color": "#FFF2CC", "font_color": "#7F6000"}
+    )
 
     first_day_col = len(FIXED)
     last_col = first_day_col + n_days  # the summary column
@@ -63,6 +70,7 @@ def build_template(*, township, month: dt.date) -> bytes:
         safe_text(
             _("%(township)s %(year)s年%(month)s月 驻村干部考勤表")
             % {"township": township.name, "year": month.year, "month": month.month}
+            + (_("（黄色格为按签到预填的建议，请逐格核对后上报）") if suggestions is not None else "")
         ),
         title_fmt,
     )
@@ -94,7 +102,11 @@ def build_template(*, township, month: dt.date) -> bytes:
         ws.write_string(r, 3, safe_text(p.village.name), text_fmt)
         for d in range(1, n_days + 1):
             day = month.replace(day=d)
-            ws.write_blank(r, first_day_col + d - 1, None, day_fmt if p.covers(day) else grey_fmt)
+            suggested = suggestions.get((p.cadre_id, day)) if suggestions and p.covers(day) else None
+            if suggested:
+                ws.write_string(r, first_day_col + d - 1, suggested, suggested_fmt)
+            else:
+                ws.write_blank(r, first_day_col + d - 1, None, day_fmt if p.covers(day) else grey_fmt)
         a = column_letter(first_day_col)
         b = column_letter(last_col - 1)
         ws.write_formula(

@@ -25,11 +25,12 @@ class Scale:
     registry_cadres_per_county: int
     runs: int
     requests: int  # page requests per run
+    checkin_rows: int = 200_000  # rows of the check-in import (DOMAIN §10, issue 14)
 
 
 SCALES = {
     "province": Scale("province", 100, 6452, 60, 100, 485, 3, 50),
-    "tiny": Scale("tiny", 2, 40, 12, 1, 60, 1, 3),
+    "tiny": Scale("tiny", 2, 40, 12, 1, 60, 1, 3, checkin_rows=3000),
 }
 
 

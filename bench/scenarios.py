@@ -24,6 +24,8 @@ SCENARIOS = (
     "ranking_province",
     "page_monthly_report",
     "page_ranking",
+    "checkins_import_200k",
+    "reconcile_province",
 )
 
 
@@ -377,3 +379,189 @@ def _page_ranking(ctx: Context, result: Result) -> None:
         url_name="appraisal:ranking",
         query=lambda code: f"?county={code}&quarter={ctx.year}Q{ctx.quarter}",
     )
+
+
+# --- check-ins (DOMAIN §10, issue 14) ----------------------------------------------------------
+
+
+def _checkin_fixtures(ctx: Context) -> None:
+    """Committed once and reused: a fence per village, an accepted sheet per township-month of the
+    loaded attendance, and the province month's check-ins derived from its marks (set-based)."""
+    from attendance.models import AttendanceRecord, AttendanceUpload
+    from villages.models import Village, VillageFence
+
+    VillageFence.objects.bulk_create(
+        [
+            VillageFence(
+                village_id=pk,
+                name="村委会",
+                latitude=40 + (pk % 997) * 0.01,
+                longitude=110 + (pk % 991) * 0.01,
+            )
+            for pk in Village.objects.exclude(fences__isnull=False).values_list("id", flat=True)
+        ],
+        batch_size=5000,
+        ignore_conflicts=True,
+    )
+    have = set(
+        AttendanceUpload.objects.filter(month=ctx.month, status=AttendanceUpload.Status.ACCEPTED).values_list(
+            "township_id", flat=True
+        )
+    )
+    townships = set(
+        AttendanceRecord.objects.filter(month=ctx.month).values_list("township_id", flat=True).distinct()
+    )
+    AttendanceUpload.objects.bulk_create(
+        [
+            AttendanceUpload(
+                township_id=pk,
+                month=ctx.month,
+                status=AttendanceUpload.Status.ACCEPTED,
+                as_of=ctx.as_of,
+                original_name="bench",
+            )
+            for pk in sorted(townships - have)
+        ],
+        batch_size=2000,
+    )
+    checkin = lazy("checkins.models", "CheckIn")
+    if checkin.objects.filter(day=ctx.month, note="bench").exists():
+        return
+    # √: 上午, 下午, 晚间; ○: 上午, 下午; leave or absent: now and then both. About one mark in
+    # fourteen loses a slot, so every finding occurs.
+    sql = f"""
+        INSERT INTO {checkin._meta.db_table} (cadre_id, posting_id, at, day, slot, latitude, longitude,
+            accuracy_m, source, note, photo, valid, reason, distance_m, created_at)
+        SELECT ar.cadre_id, ar.posting_id,
+            (ar.date + make_interval(hours => s.hour, mins => (ar.cadre_id %% 50)::int))
+                AT TIME ZONE 'Asia/Shanghai',
+            ar.date, s.slot, f.latitude, f.longitude, 12, 'IMPORT', 'bench', '', true, '', 0, now()
+        FROM {AttendanceRecord._meta.db_table} ar
+        JOIN cadres_posting p ON p.id = ar.posting_id
+        JOIN LATERAL (SELECT latitude, longitude FROM villages_villagefence vf
+                      WHERE vf.village_id = p.village_id ORDER BY vf.id LIMIT 1) f ON true
+        CROSS JOIN (VALUES ('AM', 8), ('PM', 15), ('EVE', 20)) AS s(slot, hour)
+        WHERE ar.month = %(month)s
+          AND abs(hashint4((ar.cadre_id * 40 + extract(day from ar.date)::int)::int + s.hour)) %% 14 <> 0
+          AND CASE ar.status
+                WHEN 'ON_SITE_OVERNIGHT' THEN true
+                WHEN 'ON_SITE' THEN s.slot <> 'EVE'
+                WHEN 'OFFICIAL_TRIP' THEN false
+                ELSE s.slot <> 'EVE' AND abs(hashint4(ar.cadre_id::int)) %% 10 = 0
+              END
+        ON CONFLICT DO NOTHING
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, {"month": ctx.month})
+        cursor.execute(f"ANALYZE {checkin._meta.db_table}")
+
+
+def _checkin_workbook(path: Path, *, month: dt.date, rows: int) -> int:
+    """The DingTalk-style import: 身份证号, 姓名, 打卡时间, 纬度, 经度, 精度(米), 备注; three a day."""
+    import xlsxwriter
+
+    from attendance.models import AttendanceRecord
+
+    days = [month + dt.timedelta(days=i) for i in range((month_last(month) - month).days + 1)]
+    per_cadre = len(days) * 3
+    cadres = list(
+        AttendanceRecord.objects.filter(month=month, date=month)
+        .order_by("cadre_id")
+        .values_list(
+            "cadre__id_number",
+            "cadre__name",
+            "posting__village__fences__latitude",
+            "posting__village__fences__longitude",
+        )[: (rows + per_cadre - 1) // per_cadre]
+    )
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    ws = wb.add_worksheet("打卡记录")
+    stamp = wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+    ws.write_row(0, 0, ["身份证号", "姓名", "打卡时间", "纬度", "经度", "精度(米)", "备注"])
+    r = 1
+    for id_number, name, lat, lon in cadres:
+        for day in days:
+            for hour in (7, 14, 21):
+                if r > rows:
+                    break
+                ws.write_string(r, 0, id_number)
+                ws.write_string(r, 1, name)
+                ws.write_datetime(r, 2, dt.datetime(day.year, day.month, day.day, hour, 31, r % 60), stamp)
+                ws.write_number(r, 3, (lat or 40) + (r % 7) * 0.0003)
+                ws.write_number(r, 4, lon or 110)
+                ws.write_number(r, 5, 5 + r % 40)
+                r += 1
+    wb.close()
+    return r - 1
+
+
+def _checkins_import_200k(ctx: Context, result: Result) -> None:
+    import_checkins = lazy("checkins.importing", "import_checkins")
+    _value, _rss = in_child(lambda: _checkin_fixtures(ctx))
+    path = ctx.workdir / "checkins.xlsx"
+    result.rows, _rss = in_child(
+        lambda: _checkin_workbook(path, month=ctx.month, rows=ctx.scale.checkin_rows)
+    )
+
+    def once():
+        outcome = import_checkins(file=path)
+        if not outcome.ok:
+            raise BenchError("签到导入被拒绝：" + "；".join(str(e) for e in outcome.errors[:5]))
+        if outcome.created != result.rows:
+            raise BenchError(f"签到导入只新增了 {outcome.created} 条（应为 {result.rows}）")
+
+    def limit():
+        rows = next(iter(_calamine_sheets(path).values()))
+        _copy_rows(
+            "bench_scratch_checkins", 7, ([_text(v) for v in (row + [""] * 7)[:7]] for row in rows[1:])
+        )
+
+    product = _rolled_back(once)  # each run imports into the same state
+    _value, result.peak_rss_mb = in_child(product)
+    result.seconds, result.limit_seconds, result.runs = medians(product, limit, ctx.scale.runs)
+
+
+def _reconcile_province(ctx: Context, result: Result) -> None:
+    """Every township-month of the province with its findings, against one plain SQL join."""
+    reconcile = lazy("checkins.reconciliation", "reconcile")
+    from attendance.models import AttendanceRecord, AttendanceUpload
+    from villages.models import Township
+
+    _value, _rss = in_child(lambda: _checkin_fixtures(ctx))
+    checkin = lazy("checkins.models", "CheckIn")
+    township_ids = list(
+        AttendanceUpload.objects.filter(month=ctx.month, status=AttendanceUpload.Status.ACCEPTED)
+        .order_by("township_id")
+        .values_list("township_id", flat=True)
+    )
+
+    def product():
+        found = 0
+        for township in Township.objects.filter(id__in=township_ids).order_by("code"):
+            found += len(reconcile(township=township, month=ctx.month))
+        return found
+
+    def limit():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""SELECT ar.cadre_id, ar.date, ar.status, e.am, e.pm, e.eve
+                FROM {AttendanceRecord._meta.db_table} ar
+                LEFT JOIN (SELECT cadre_id, day, min(at) FILTER (WHERE slot = 'AM') am,
+                                  min(at) FILTER (WHERE slot = 'PM') pm, min(at) FILTER (WHERE slot = 'EVE') eve
+                           FROM {checkin._meta.db_table} WHERE valid AND day BETWEEN %(first)s AND %(last)s
+                           GROUP BY cadre_id, day) e ON e.cadre_id = ar.cadre_id AND e.day = ar.date
+                WHERE ar.month = %(first)s AND (
+                    (ar.status = 'ON_SITE_OVERNIGHT' AND (e.am IS NULL OR e.pm IS NULL OR e.eve IS NULL))
+                    OR (ar.status = 'ON_SITE' AND (e.am IS NULL OR e.pm IS NULL))
+                    OR (ar.status NOT IN ('ON_SITE_OVERNIGHT', 'ON_SITE', 'OFFICIAL_TRIP')
+                        AND e.am IS NOT NULL AND e.pm IS NOT NULL))""",
+                {"first": ctx.month, "last": month_last(ctx.month)},
+            )
+            return len(cursor.fetchall())
+
+    result.rows = AttendanceRecord.objects.filter(month=ctx.month).count()
+    found, result.peak_rss_mb = in_child(product)
+    expected, _rss = in_child(limit)
+    if found != expected:
+        raise BenchError(f"核对结果 {found} 行与普通 SQL 连接的 {expected} 行不一致")
+    result.seconds, result.limit_seconds, result.runs = medians(product, limit, ctx.scale.runs)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "cadres",
     "attendance",
     "simple_history",
+    "checkins",
     "diary",
     "appraisal",
     "decisions",

@@ -15,6 +15,8 @@ urlpatterns = [
     path("attendance/", include("attendance.urls")),
     path("appraisal/", include("appraisal.urls")),
     path("decisions/", include("decisions.urls")),
+    path("checkins/", include("checkins.urls")),
+    path("me/checkin/", include("checkins.urls_me")),
     path("diary/", include("diary.urls")),
     path("me/diary/", include("diary.urls_me")),
     path("me/", include("dashboard.urls")),

@@ -8,6 +8,7 @@ import datetime as dt
 from appraisal.models import AnnualResult, QuarterResult
 from attendance.models import MARK_SYMBOLS, AttendanceRecord, LeaveRequest, MonthlyTotal
 from cadres.models import Posting
+from checkins.services import todays_checkins
 from decisions.models import Decision
 
 
@@ -29,6 +30,7 @@ def cadre_home(cadre, *, today: dt.date) -> dict:
             "-decision_date"
         ),
         "leave_requests": LeaveRequest.objects.filter(cadre=cadre).order_by("-start_date")[:10],
+        "checkins": todays_checkins(cadre, today=today),
     }
 
 

@@ -1,12 +1,18 @@
 import datetime as dt
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from cadres.models import Cadre
+from attendance.leave import LeaveError, approve_leave, create_leave, leave_queue, reject_leave
+from attendance.models import LeaveRequest
+from cadres.models import Cadre, Posting
 from core.scoping import area_for
+from dashboard.forms import CadreLeaveForm, LeaveRejectForm
 from dashboard.selectors import cadre_home, cadre_month
 
 
@@ -37,3 +43,68 @@ def me_month(request, year: int, month: int):
         prev_month=prev_month, next_month=next_month if next_month <= timezone.localdate() else None
     )
     return render(request, "dashboard/me_month.html", context)
+
+
+# --- leave filed by the cadre, and the 负责人's signature (DOMAIN §4 三级审签) ----------------------
+
+
+@login_required
+def me_leave(request):
+    """File one's own leave; a 负责人 also sees the team's requests waiting for their signature."""
+    cadre = own_cadre(request)
+    form = CadreLeaveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        posting = Posting.objects.filter(cadre=cadre).covering(data["start_date"]).first()
+        if posting is None:
+            form.add_error("start_date", _("开始日期不在您的驻村期内"))
+        else:
+            try:
+                create_leave(
+                    posting=posting,
+                    kind=data["kind"],
+                    start_date=data["start_date"],
+                    end_date=data["end_date"],
+                    reason=data["reason"],
+                    user=request.user,
+                )
+            except LeaveError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("请假申请已提交"))
+                return redirect("me:leave")
+    return render(
+        request,
+        "dashboard/me_leave.html",
+        {
+            "cadre": cadre,
+            "form": form,
+            "mine": LeaveRequest.objects.filter(cadre=cadre)
+            .select_related("posting__village")
+            .order_by("-start_date"),
+            "to_sign": leave_queue(request.user),
+            "reject_form": LeaveRejectForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def me_leave_decide(request, pk: int, action: str):
+    """The 负责人 signs (同意) or rejects a team member's request; anything else is 404."""
+    own_cadre(request)
+    if action not in ("sign", "reject"):
+        raise Http404
+    leave = get_object_or_404(leave_queue(request.user), pk=pk)
+    try:
+        if action == "sign":
+            approve_leave(leave=leave, user=request.user)
+            messages.success(request, _("已签字同意，申请转乡镇审批"))
+        else:
+            form = LeaveRejectForm(request.POST)
+            reason = form.cleaned_data["reason"] if form.is_valid() else ""
+            reject_leave(leave=leave, user=request.user, reason=reason)
+            messages.success(request, _("已驳回"))
+    except LeaveError as exc:
+        messages.error(request, exc.message)
+    return redirect("me:leave")

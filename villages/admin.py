@@ -3,7 +3,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ScopedAdminMixin
-from villages.models import County, Policy, Township, Village, VillageTag
+from villages.models import County, Policy, Township, Village, VillageFence, VillageTag
 
 
 @admin.register(County)
@@ -35,6 +35,12 @@ class VillageTagAdmin(admin.ModelAdmin):
         return obj._village_count
 
 
+class VillageFenceInline(admin.TabularInline):
+    model = VillageFence
+    extra = 0
+    fields = ("name", "latitude", "longitude", "radius_m")
+
+
 @admin.register(Village)
 class VillageAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name", "township", "county", "tag_names")
@@ -43,6 +49,7 @@ class VillageAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ("township__county",)
     autocomplete_fields = ("township",)
     filter_horizontal = ("tags",)
+    inlines = (VillageFenceInline,)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
@@ -54,6 +61,15 @@ class VillageAdmin(ScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("标签"))
     def tag_names(self, obj):
         return "、".join(tag.name for tag in obj.tags.all())
+
+
+@admin.register(VillageFence)
+class VillageFenceAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("village", "name", "latitude", "longitude", "radius_m")
+    list_filter = (("village__township__county", admin.RelatedOnlyFieldListFilter),)
+    search_fields = ("name", "village__name", "village__code")
+    list_select_related = ("village",)
+    autocomplete_fields = ("village",)
 
 
 @admin.register(Policy)
@@ -105,4 +121,5 @@ class PolicyAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 )
             },
         ),
+        (_("签到"), {"fields": ("fence_radius_m", "checkin_max_accuracy_m")}),
     )

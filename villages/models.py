@@ -10,6 +10,9 @@ from core.scoping import ScopedManager
 county_code_validator = RegexValidator(r"^\d{6}$", _("县代码应为 6 位数字"))
 township_code_validator = RegexValidator(r"^\d{9}$", _("乡镇代码应为 9 位数字"))
 village_code_validator = RegexValidator(r"^\d{12}$", _("村代码应为 12 位数字"))
+# DOMAIN §10: a fence's radius is allowed between these (metres).
+FENCE_RADIUS_MIN = 50
+FENCE_RADIUS_MAX = 3000
 
 
 class County(models.Model):
@@ -178,3 +181,52 @@ class Policy(models.Model):
         county_id = county if isinstance(county, int) else county.pk
         policy, _created = cls.objects.get_or_create(county_id=county_id)
         return policy
+
+
+class VillageFence(models.Model):
+    """A 驻地范围 (DOMAIN §10): a point (WGS-84, as a browser reports it) and a radius in metres.
+
+    A village has one or more; a check-in within any of them counts as at the village. A blank
+    radius means the county policy's ``fence_radius_m``.
+    """
+
+    village = models.ForeignKey(
+        Village, on_delete=models.CASCADE, related_name="fences", verbose_name=_("村")
+    )
+    name = models.CharField(_("名称"), max_length=64, help_text=_("如 村委会、驻村工作队宿舍"))
+    latitude = models.FloatField(
+        _("纬度"),
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text=_("WGS-84，如 43.601234"),
+    )
+    longitude = models.FloatField(
+        _("经度"),
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        help_text=_("WGS-84，如 121.301234"),
+    )
+    radius_m = models.PositiveIntegerField(
+        _("半径（米）"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(FENCE_RADIUS_MIN), MaxValueValidator(FENCE_RADIUS_MAX)],
+        help_text=_("50–3000 米；留空则用本县政策的默认半径"),
+    )
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["village_id", "name"]
+        verbose_name = _("驻地范围")
+        verbose_name_plural = _("驻地范围")
+        constraints = [models.UniqueConstraint(fields=["village", "name"], name="fence_unique_village_name")]
+
+    def __str__(self):
+        return f"{self.village} · {self.name}"
+
+    def radius_for(self, policy: Policy) -> int:
+        """The radius that applies: the fence's own, else the county policy's default."""
+        return self.radius_m if self.radius_m is not None else policy.fence_radius_m
+
+    @classmethod
+    def area_q(cls, area):
+        return area.q(county="village__township__county_id", township="village__township_id")

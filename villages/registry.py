@@ -37,7 +37,16 @@ from core import idcard
 from core import pinyin as core_pinyin
 from core.scoping import EVERYTHING, area_for
 from core.xlsx import SpreadsheetRejected, cell_text, column_letter, read_checked
-from villages.models import County, Policy, Township, Village, VillageTag
+from villages.models import (
+    FENCE_RADIUS_MAX,
+    FENCE_RADIUS_MIN,
+    County,
+    Policy,
+    Township,
+    Village,
+    VillageFence,
+    VillageTag,
+)
 
 SHEET_TOWNSHIPS = "乡镇"
 SHEET_VILLAGES = "村"
@@ -56,8 +65,11 @@ HEADERS: dict[str, tuple[str, ...]] = {
 #: Columns read when present: birth date and gender must then agree with the 身份证号.
 OPTIONAL_HEADERS: dict[str, tuple[str, ...]] = {SHEET_CADRES: ("性别", "出生日期")}
 SHEETS = tuple(HEADERS)
+#: DOMAIN §10: the optional sheet of village fences (驻地范围), upserted by 村代码 + 名称.
+SHEET_FENCES = "驻地"
+FENCE_HEADERS = ("村代码", "名称", "纬度", "经度", "半径(米)")
 COUNTY_KEY = "县"
-COUNT_KEYS = (COUNTY_KEY, *SHEETS)
+COUNT_KEYS = (COUNTY_KEY, *SHEETS, SHEET_FENCES)
 
 CHUNK = 2000
 BATCH = 2000
@@ -459,7 +471,7 @@ class _RegistryImport:
         self.errors.append(RegistryError(rec.table.name, rec.number, rec.letter(header), message))
 
     def _result(self, ok: bool) -> RegistryResult:
-        order = {name: i for i, name in enumerate(SHEETS)}
+        order = {name: i for i, name in enumerate((*SHEETS, SHEET_FENCES))}
         errors = sorted(
             self.errors,
             key=lambda e: (order.get(e.sheet, -1), e.row or 0, len(e.column), e.column),
@@ -480,12 +492,14 @@ class _RegistryImport:
         self._parse_units()
         self._parse_cadres()
         self._parse_postings()
+        self._parse_fences()
         self._load_existing()
         self._check_townships()
         self._check_villages()
         self._check_units()
         self._check_cadres()
         self._check_postings()
+        self._check_fences()
         if self.errors:
             return self._result(False)
         self._count()
@@ -543,6 +557,7 @@ class _RegistryImport:
                         )
                     )
             self.tables[sheet] = _Table(sheet, rows, header_index, columns)
+        self._read_fence_sheet(workbook, names)
         return not self.errors
 
     # --- parse: formats and duplicates within a sheet ----------------------------------
@@ -1165,6 +1180,7 @@ class _RegistryImport:
             )
         )
         self.new_tags = sorted(names - existing)
+        self._count_fences()
 
     @staticmethod
     def _cadre_values(row) -> tuple:
@@ -1189,6 +1205,7 @@ class _RegistryImport:
         unit_ids = self._write_units(county_ids)
         cadre_ids = self._write_cadres(unit_ids)
         self._write_postings(cadre_ids, unit_ids, village_ids)
+        self._write_fences()
 
     @staticmethod
     def _ids(model, field_name, keys) -> dict[str, int]:
@@ -1389,3 +1406,196 @@ class _RegistryImport:
             ("cadre_id", "village_id", "unit_id", "role", "start_date", "planned_end_date", "status"),
             create,
         )
+
+
+# --- the optional 驻地 sheet (DOMAIN §10): village fences, upserted by 村代码 + 名称 -------------
+# Kept in functions of their own, bolted onto _RegistryImport below, so the rest of the import
+# reads as before.
+
+
+@dataclass
+class _FenceRow:
+    rec: _Record
+    village_code: str
+    name: str
+    latitude: float | None
+    longitude: float | None
+    radius_m: int | None
+
+
+def _fence_header(value) -> str:
+    # 半径（米） typed with full-width brackets is the same column.
+    return _normalise_header(value).replace("（", "(").replace("）", ")")
+
+
+def _read_fence_sheet(self, workbook, names) -> None:
+    """Read the 驻地 sheet when the workbook has one; it is optional."""
+    self.fences: list[_FenceRow] = []
+    if SHEET_FENCES not in names:
+        return
+    try:
+        rows = workbook.get_sheet_by_name(names[SHEET_FENCES]).to_python(skip_empty_area=False)
+    except Exception:  # calamine raises several kinds for a broken sheet
+        self.errors.append(RegistryError(SHEET_FENCES, None, "", _("工作表无法读取")))
+        return
+    wanted = set(FENCE_HEADERS)
+    header_index = 0
+    for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if any(_fence_header(v) in wanted for v in cells):
+            header_index = index
+            break
+    columns: dict[str, int] = {}
+    for index, value in enumerate(rows[header_index] if rows else []):
+        name = _fence_header(value)
+        if name in wanted and name not in columns:
+            columns[name] = index
+    missing = [h for h in FENCE_HEADERS[:4] if h not in columns]
+    for header in missing:
+        self.errors.append(
+            RegistryError(
+                SHEET_FENCES,
+                header_index + 1,
+                "",
+                _("缺少表头“%(header)s”（应有：%(all)s）")
+                % {"header": header, "all": "、".join(FENCE_HEADERS)},
+            )
+        )
+    if not missing:
+        self.tables[SHEET_FENCES] = _Table(SHEET_FENCES, rows, header_index, columns)
+
+
+def _fence_number(self, rec, header, low, high) -> float | None:
+    raw = rec.raw(header)
+    if raw == "" or (isinstance(raw, str) and not raw.strip()):
+        self.error(rec, header, _("%(h)s不能为空") % {"h": header})
+        return None
+    try:
+        value = float(raw.strip() if isinstance(raw, str) else raw)
+    except (TypeError, ValueError):
+        self.error(rec, header, _("%(h)s“%(v)s”不是数字") % {"h": header, "v": cell_text(raw)})
+        return None
+    if not low <= value <= high:
+        self.error(
+            rec,
+            header,
+            _("%(h)s %(v)s 超出范围（%(low)s 至 %(high)s）")
+            % {"h": header, "v": value, "low": low, "high": high},
+        )
+        return None
+    return value
+
+
+def _parse_fences(self) -> None:
+    table = self.tables.get(SHEET_FENCES)
+    if table is None:
+        return
+    seen: dict = {}
+    for rec in table.records():
+        code = self._code(rec, "村代码", 12, gettext_lazy("村代码"))
+        name = self._name(rec, "名称", gettext_lazy("驻地名称"), 64)
+        latitude = _fence_number(self, rec, "纬度", -90, 90)
+        longitude = _fence_number(self, rec, "经度", -180, 180)
+        radius = None
+        raw = rec.text("半径(米)")
+        if raw:
+            try:
+                value = float(raw)
+            except ValueError:
+                value = None
+            if value is None or not value.is_integer() or not FENCE_RADIUS_MIN <= value <= FENCE_RADIUS_MAX:
+                self.error(
+                    rec,
+                    "半径(米)",
+                    _("半径“%(v)s”应为 %(low)d 至 %(high)d 之间的整数（米），留空则用本县默认半径")
+                    % {"v": raw, "low": FENCE_RADIUS_MIN, "high": FENCE_RADIUS_MAX},
+                )
+            else:
+                radius = int(value)
+        if (
+            code
+            and name
+            and self._duplicate(rec, "名称", seen, (code, name), gettext_lazy("同一村的同名驻地"))
+        ):
+            continue
+        self.fences.append(_FenceRow(rec, code, name, latitude, longitude, radius))
+
+
+def _check_fences(self) -> None:
+    """Every fence's village is in the file or the database, and in the user's area."""
+    if not self.fences:
+        return
+    codes = {row.village_code for row in self.fences if row.village_code}
+    unknown = codes - set(self.villages) - set(self.db_villages)
+    if unknown:
+        for row in _fetch(
+            lambda keys: Village.objects.filter(code__in=keys).values(
+                "id", "code", "name", "township__code", "township__county__code"
+            ),
+            unknown,
+        ):
+            self.db_villages[row["code"]] = row
+            county = row["township__county__code"]
+            if county not in self.db_counties:
+                self.db_counties.update(
+                    {c["code"]: c for c in County.objects.filter(code=county).values("id", "code", "name")}
+                )
+    for row in self.fences:
+        if not row.village_code:
+            continue
+        if row.village_code not in self.villages and row.village_code not in self.db_villages:
+            self.error(
+                row.rec,
+                "村代码",
+                _("村代码 %(code)s 不存在：“村”表和系统中都没有这个村") % {"code": row.village_code},
+            )
+            continue
+        db = self.db_villages.get(row.village_code)
+        self._scope(
+            row.rec, "村代码", self._village_county(row.village_code), db and db["township__county__code"]
+        )
+
+
+def _count_fences(self) -> None:
+    self.db_fences: dict[tuple[str, str], dict] = {}
+    if not self.fences:
+        return
+    for fence in _fetch(
+        lambda keys: VillageFence.objects.filter(village__code__in=keys).values(
+            "id", "village__code", "name", "latitude", "longitude", "radius_m"
+        ),
+        {row.village_code for row in self.fences},
+    ):
+        self.db_fences[(fence["village__code"], fence["name"])] = fence
+    for row in self.fences:
+        db = self.db_fences.get((row.village_code, row.name))
+        changed = db is not None and (db["latitude"], db["longitude"], db["radius_m"]) != (
+            row.latitude,
+            row.longitude,
+            row.radius_m,
+        )
+        self._tally(SHEET_FENCES, db, changed)
+
+
+def _write_fences(self) -> None:
+    if not self.fences:
+        return
+    village_ids = self._ids(Village, "code", {row.village_code for row in self.fences})
+    create, update = [], []
+    for row in self.fences:
+        db = self.db_fences.get((row.village_code, row.name))
+        values = {"latitude": row.latitude, "longitude": row.longitude, "radius_m": row.radius_m}
+        if db is None:
+            create.append(VillageFence(village_id=village_ids[row.village_code], name=row.name, **values))
+        elif (db["latitude"], db["longitude"], db["radius_m"]) != (row.latitude, row.longitude, row.radius_m):
+            update.append(
+                VillageFence(pk=db["id"], village_id=village_ids[row.village_code], name=row.name, **values)
+            )
+    VillageFence.objects.bulk_create(create, batch_size=BATCH)
+    _update_rows(VillageFence, update, ["latitude", "longitude", "radius_m"])
+
+
+_RegistryImport._read_fence_sheet = _read_fence_sheet
+_RegistryImport._parse_fences = _parse_fences
+_RegistryImport._check_fences = _check_fences
+_RegistryImport._count_fences = _count_fences
+_RegistryImport._write_fences = _write_fences

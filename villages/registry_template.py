@@ -13,7 +13,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from cadres.models import Cadre, DispatchingUnit, Posting
 from core.xlsx import column_letter, safe_text
 from villages.models import VillageTag
-from villages.registry import HEADERS, SHEETS
+from villages.registry import FENCE_HEADERS, HEADERS, SHEET_FENCES, SHEETS
 
 TEMPLATE_FILENAME = "名册导入模板.xlsx"
 NOTES_SHEET = "说明"
@@ -100,6 +100,13 @@ def _notes() -> list[tuple[str, str]]:
             )
             % {"roles": joined["职务"]},
         ),
+        (
+            SHEET_FENCES,
+            _(
+                "可选。村的驻地范围（签到用）：村代码；名称（如 村委会）；纬度、经度：WGS-84 小数度，如 43.601234、"
+                "121.301234；半径(米)：50–3000，留空则用本县默认半径。按“村代码 + 名称”更新。"
+            ),
+        ),
         ("", ""),
         (
             _("选派规则"),
@@ -123,11 +130,12 @@ def registry_template() -> bytes:
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="F0F1F3")
     choices = _choices()
-    for sheet in SHEETS:
+    headers = {**HEADERS, SHEET_FENCES: FENCE_HEADERS}
+    for sheet in (*SHEETS, SHEET_FENCES):
         ws = workbook.create_sheet(sheet)
-        ws.append(list(HEADERS[sheet]))
+        ws.append(list(headers[sheet]))
         ws.freeze_panes = "A2"
-        for index, header in enumerate(HEADERS[sheet]):
+        for index, header in enumerate(headers[sheet]):
             letter = column_letter(index)
             cell = ws.cell(row=1, column=index + 1)
             cell.font = bold

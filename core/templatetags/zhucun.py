@@ -22,6 +22,11 @@ NAV_URL_NAMES = (
     "decisions:inspection_list",
     "diary:ledger",
     "villages:registry_import",
+    "checkins:import",
+    "checkins:reconciliation",
+    "me:home",
+    "me_checkins:page",
+    "me:leave",
 )
 
 

@@ -114,10 +114,13 @@ def test_the_template_is_an_empty_workbook_with_headers_and_notes(world, client_
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == [*SHEETS, "说明"]
+    assert workbook.sheetnames == [*SHEETS, "驻地", "说明"]
     for sheet in SHEETS:
         rows = list(workbook[sheet].iter_rows(values_only=True))
         assert rows == [HEADERS[sheet]], sheet
+    assert list(workbook["驻地"].iter_rows(values_only=True)) == [
+        ("村代码", "名称", "纬度", "经度", "半径(米)")
+    ]
     notes = "\n".join(str(v) for row in workbook["说明"].iter_rows(values_only=True) for v in row if v)
     assert "YYYY-MM-DD" in notes
     assert "第一书记" in notes

@@ -96,6 +96,7 @@ def test_demo_logins_work_and_are_printed(seeded, client):
         assert client.login(username=username, password=password)
         assert client.get("/").status_code == 200
         client.logout()
+    _check_in_demo(seeded, client)
 
 
 def test_seed_demo_if_empty_does_nothing_the_second_time(registry):
@@ -132,3 +133,28 @@ def test_province_seed_makes_each_county_at_province_density_and_is_deterministi
     County.objects.all().delete()
     demo.seed(scale="province", rng=random.Random(7), stdout=io.StringIO(), counties=2, today=day)
     assert list(Cadre.objects.order_by("id").values_list("id_number", "name")[:50]) == first
+
+
+def _check_in_demo(seeded, client):
+    """checkins.demo, checked on the logins test's full seed (one seed is slow enough)."""
+    from django.utils import timezone
+
+    from checkins import demo as checkins_demo
+    from checkins.models import CheckIn
+    from checkins.reconciliation import finding_counts, reconcile
+    from villages.models import VillageFence
+
+    for username, password, label in checkins_demo.DEMO_LOGINS:
+        assert f"{username} / {password}" in seeded and label in seeded
+    assert VillageFence.objects.filter(name="驻村工作队宿舍", radius_m=200).exists()
+    assert client.login(username="cadre", password="zhucun2026")
+    assert client.get("/").status_code == 302  # a cadre's home is 我的驻村, no forced password change
+    assert client.get("/me/checkin/").status_code == 200
+    month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    counts = finding_counts(reconcile(township=Township.objects.order_by("code").first(), month=month))
+    assert all(counts.values()), counts
+    assert CheckIn.objects.filter(valid=False, reason="定位精度不足").exists()
+    assert CheckIn.objects.filter(valid=False, reason__startswith="不在驻地范围（距最近驻地").exists()
+    before = CheckIn.objects.count()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert CheckIn.objects.count() == before

@@ -14,6 +14,7 @@ STEPS = (
     "villages.demo",
     "attendance.demo",
     "attendance.demo_totals",
+    "checkins.demo",
     "appraisal.demo",
     "decisions.demo",
     "diary.demo",
@@ -55,9 +56,11 @@ class Command(BaseCommand):
         self._print_logins()
 
     def _print_logins(self):
-        from villages.demo import DEMO_LOGINS
-
+        # Each step may name logins of its own (villages.demo: staff; checkins.demo: cadres).
+        logins = [
+            login for name in STEPS for login in getattr(importlib.import_module(name), "DEMO_LOGINS", [])
+        ]
         self.stdout.write(self.style.SUCCESS("演示账号（用户名 / 密码）："))
-        for username, password, label in DEMO_LOGINS:
+        for username, password, label in logins:
             self.stdout.write(f"  {label}: {username} / {password}")
         self.stdout.write("打开 http://127.0.0.1:8000/ 登录。")
