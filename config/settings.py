@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "core.replica.StickyPrimaryMiddleware",
     "core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -96,6 +97,25 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Concurrent readers while a writer holds the lock: wait instead of failing at once.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+# Read replica (issue 18; core/replica.py): with DATABASE_REPLICA_URL, report pages and exports
+# read from a PostgreSQL streaming replica; writes, reads inside a transaction and a user's reads
+# for ZHUCUN_REPLICA_STICKY_SECONDS after a successful POST stay on the primary. An unreachable
+# replica is skipped for ZHUCUN_REPLICA_RETRY_SECONDS and the pages read the primary.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+ZHUCUN_READ_REPLICA = bool(DATABASE_REPLICA_URL)
+ZHUCUN_REPLICA_STICKY_SECONDS = env.int("ZHUCUN_REPLICA_STICKY_SECONDS", default=5)
+ZHUCUN_REPLICA_RETRY_SECONDS = env.int("ZHUCUN_REPLICA_RETRY_SECONDS", default=30)
+if ZHUCUN_READ_REPLICA:
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL 必须与 DATABASE_URL 是同一种数据库（PostgreSQL 流复制备库）。"
+        )
+    if DATABASES["replica"]["ENGINE"].endswith("postgresql"):
+        # A replica that does not answer must not hold a page for long before it falls back.
+        DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
