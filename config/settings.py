@@ -178,6 +178,24 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_RESULT_EXPIRES = 24 * 3600
 
+# Celery queues (issue 18), apart from the reliability settings above: a county or province can
+# run its upload workers and its report workers on different machines. Upload checks and imports
+# go to "intake"; monthly totals, rankings and reconciliation to "reports"; anything not routed
+# (beat's own clean-up) to Celery's default queue "celery". Each task is routed by its registered
+# name; tests/core/test_queues.py fails for a task without a route. Worker commands: README
+# "Scaling out".
+ZHUCUN_INTAKE_QUEUE = "intake"
+ZHUCUN_REPORTS_QUEUE = "reports"
+ZHUCUN_WORKER_QUEUES = (ZHUCUN_INTAKE_QUEUE, ZHUCUN_REPORTS_QUEUE, "celery")  # what `make worker` consumes
+CELERY_TASK_ROUTES = {
+    "attendance.tasks.check_upload_task": {"queue": ZHUCUN_INTAKE_QUEUE},
+    "attendance.tasks.compute_monthly_totals_task": {"queue": ZHUCUN_REPORTS_QUEUE},
+    "attendance.tasks.compute_previous_month_all_counties": {"queue": ZHUCUN_REPORTS_QUEUE},
+    "attendance.tasks.compute_current_month_all_counties": {"queue": ZHUCUN_REPORTS_QUEUE},
+    "appraisal.tasks.compute_quarterly_ranking_task": {"queue": ZHUCUN_REPORTS_QUEUE},
+    "appraisal.tasks.rank_previous_quarter_all_counties": {"queue": ZHUCUN_REPORTS_QUEUE},
+}
+
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
