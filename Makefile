@@ -65,7 +65,11 @@ messages: install ## Extract and compile the translation catalogues (needs gette
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=staticfiles
 	$(PY) manage.py compilemessages --ignore=.venv
 
-bench: install ## Province-scale benchmark on PostgreSQL (default database zhucun_bench); writes bench-results.json
+$(VENV)/.bench-installed: pyproject.toml $(VENV)/.installed
+	$(PIP) install --quiet ".[bench]"
+	touch $@
+
+bench: install $(VENV)/.bench-installed ## Province-scale benchmark on PostgreSQL (default database zhucun_bench) with its peers; writes bench-results.json
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/zhucun_bench} $(PY) manage.py bench
 
 clean: ## Remove the virtualenv, the SQLite database and collected static files

@@ -25,11 +25,13 @@ class Scale:
     registry_cadres_per_county: int
     runs: int
     requests: int  # page requests per run
+    load_clients: int = 8  # concurrent clients against gunicorn (issue 18)
+    load_seconds: float = 30
 
 
 SCALES = {
     "province": Scale("province", 100, 6452, 60, 100, 485, 3, 50),
-    "tiny": Scale("tiny", 2, 40, 12, 1, 60, 1, 3),
+    "tiny": Scale("tiny", 2, 40, 12, 1, 60, 1, 3, load_clients=2, load_seconds=2),
 }
 
 
