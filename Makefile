@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Celery queues a worker consumes (README "Scaling out"): one machine runs all of them.
+QUEUES ?= intake,reports,celery
 
 .DEFAULT_GOAL := help
 .PHONY: help install run worker test test-fast lint fmt messages bench clean
@@ -27,7 +29,7 @@ run: install ## Migrate, load the demo county and serve on http://127.0.0.1:8000
 	$(PY) manage.py seed_demo --if-empty
 	@if [ -n "$$REDIS_URL" ]; then \
 	  echo "REDIS_URL 已设置：启动 Celery worker 和 beat（日志 celery.log）"; \
-	  $(VENV)/bin/celery -A config worker -B --loglevel=INFO --logfile=celery.log --pidfile= & \
+	  $(VENV)/bin/celery -A config worker -B -Q $(QUEUES) --loglevel=INFO --logfile=celery.log --pidfile= & \
 	  trap "kill $$! 2>/dev/null" EXIT; \
 	  $(PY) manage.py runserver $(HOST):$(PORT); \
 	else \
@@ -35,8 +37,8 @@ run: install ## Migrate, load the demo county and serve on http://127.0.0.1:8000
 	  $(PY) manage.py runserver $(HOST):$(PORT); \
 	fi
 
-worker: install ## Run a Celery worker with beat (needs REDIS_URL)
-	$(VENV)/bin/celery -A config worker -B --loglevel=INFO
+worker: install ## Run a Celery worker with beat on QUEUES (default intake,reports,celery; needs REDIS_URL)
+	$(VENV)/bin/celery -A config worker -B -Q $(QUEUES) --loglevel=INFO
 
 browser: ## Install Debian's Chromium for the browser tests when missing (root only; skipped otherwise)
 	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
@@ -63,7 +65,11 @@ messages: install ## Extract and compile the translation catalogues (needs gette
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=staticfiles
 	$(PY) manage.py compilemessages --ignore=.venv
 
-bench: install ## Province-scale benchmark on PostgreSQL (default database zhucun_bench); writes bench-results.json
+$(VENV)/.bench-installed: pyproject.toml $(VENV)/.installed
+	$(PIP) install --quiet ".[bench]"
+	touch $@
+
+bench: install $(VENV)/.bench-installed ## Province-scale benchmark on PostgreSQL (default database zhucun_bench) with its peers; writes bench-results.json
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/zhucun_bench} $(PY) manage.py bench
 
 clean: ## Remove the virtualenv, the SQLite database and collected static files

@@ -60,6 +60,7 @@ from appraisal.scoring import (
     quarter_label,
 )
 from cadres.models import Cadre, Posting
+from core.replica import replica_reads
 from core.scoping import area_for
 from core.xlsx import SpreadsheetRejected
 from villages.models import County, Policy, Township
@@ -267,6 +268,7 @@ def _ranking_tables(results) -> list[tuple]:
 
 
 @login_required
+@replica_reads
 def ranking(request):
     county, year, quarter, base, form = _quarter_results(request)
     grade_counts = dict(base.order_by().values_list("grade").annotate(n=Count("id")))
@@ -311,6 +313,7 @@ def compute(request):
 
 
 @login_required
+@replica_reads
 def ranking_export(request):
     county, year, quarter, base, form = _quarter_results(request)
     data = exports.write_ranking(results=form.apply(base))

@@ -28,6 +28,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from attendance import partitions
 from attendance.marks import LEAVE_MARKS, MARK_SYMBOLS, Mark, is_blank, parse_mark
 from attendance.models import AttendanceRecord, AttendanceUpload, LeaveRequest
 from attendance.xlsx_guard import check_parts
@@ -793,10 +794,10 @@ def _write_records(township, month: dt.date, records: list[tuple], upload_id: in
             if abs(len(records) - deleted) >= 20000:
                 # A large load changes the table's statistics enough that the planner may pick a
                 # nested loop for the monthly totals right after it (once seen: 108 s instead of
-                # 0.5 s). A sampled ANALYZE of this one table costs a fraction of a second. A
+                # 0.5 s). A sampled ANALYZE of this month's partition costs a fraction of a second. A
                 # re-upload that replaces about as many rows as it removes leaves the statistics
                 # as they were, and skips it.
-                cur.execute(f"ANALYZE {table}")
+                partitions.analyze_month(month)
         else:
             sql = (
                 f"INSERT INTO {table} (posting_id, cadre_id, township_id, month, date, status, note, upload_id) "
@@ -895,6 +896,8 @@ def import_attendance(
             result.upload.decided_at = timezone.now()
             result.upload.save()
         return result
+    # The month's partition (PostgreSQL) is made, when missing, in its own short transaction first.
+    partitions.ensure_month(month)
     try:
         with transaction.atomic():
             _lock_township_month(township, month)

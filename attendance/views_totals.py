@@ -24,6 +24,7 @@ from attendance import selectors_totals as sel
 from attendance.models import MARK_SYMBOLS, MonthlyTotal
 from attendance.totals import add_months, last_complete_month, month_end, parse_month
 from cadres.models import Cadre, DispatchingUnit, Posting
+from core.replica import replica_reads
 from core.scoping import area_for
 from villages.models import County, Township, Village
 
@@ -144,6 +145,7 @@ def _month_nav(month: dt.date) -> dict:
 
 
 @login_required
+@replica_reads
 def monthly_report(request):
     month, form, totals = _filtered(request)
     sort = request.GET.get("sort", sel.DEFAULT_SORT)
@@ -183,6 +185,7 @@ def monthly_report(request):
 
 
 @login_required
+@replica_reads
 def monthly_export(request):
     """The 月度驻村考勤统计表 of the page's month and filters, in the page's order."""
     month, _form, totals = _filtered(request)
@@ -193,6 +196,7 @@ def monthly_export(request):
 
 
 @login_required
+@replica_reads
 def allowance_export(request):
     """生活补助发放表 per dispatching unit: ``?layout=sheets`` (default) or ``files`` (.zip); ``?unit=`` one unit."""
     month, _form, totals = _filtered(request)
@@ -215,6 +219,7 @@ def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def township_overview(request):
     month = _month(request)
     rows = sel.township_overview(user=request.user, month=month)
@@ -230,6 +235,7 @@ def township_overview(request):
 
 
 @login_required
+@replica_reads
 def monthly_charts(request):
     month = _month(request)
     trend = sel.compliance_by_month(user=request.user, last_month=month, months=12)

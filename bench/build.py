@@ -175,7 +175,9 @@ def _page_users() -> None:
 def load_attendance(*, month: dt.date) -> int:
     """One month of attendance for every active posting outside the upload counties, set-based."""
     from attendance.models import AttendanceRecord
+    from attendance.partitions import ensure_month
 
+    ensure_month(month)  # as the monthly job would have made it ahead
     table = AttendanceRecord._meta.db_table
     sql = f"""
         INSERT INTO {table} (posting_id, cadre_id, township_id, month, date, status, note, upload_id)

@@ -26,11 +26,13 @@ class Scale:
     runs: int
     requests: int  # page requests per run
     checkin_rows: int = 200_000  # rows of the check-in import (DOMAIN §10, issue 14)
+    load_clients: int = 8  # concurrent clients against gunicorn (issue 18)
+    load_seconds: float = 30
 
 
 SCALES = {
     "province": Scale("province", 100, 6452, 60, 100, 485, 3, 50),
-    "tiny": Scale("tiny", 2, 40, 12, 1, 60, 1, 3, checkin_rows=3000),
+    "tiny": Scale("tiny", 2, 40, 12, 1, 60, 1, 3, checkin_rows=3000, load_clients=2, load_seconds=2),
 }
 
 

@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from django.db import connections
 
 JSON_KEYS = ("scenario", "rows", "seconds", "limit_seconds", "ratio", "peak_rss_mb", "queries")
+# Added to a row only when it has them: a peer (issue 18), and the figures of a run under load.
+PEER_KEYS = ("peer", "peer_seconds", "peer_ratio")
+LOAD_KEYS = ("p95_ms", "errors")
 
 
 class BenchError(Exception):
@@ -31,6 +34,10 @@ class Result:
     queries: dict | None = None
     skipped: str = ""
     runs: list = field(default_factory=list)
+    peer: str = ""  # what a Django team would use instead, run on the same data
+    peer_seconds: float | None = None
+    p95_ms: float | None = None  # load rows: p95 of the page under load (``seconds`` is the same in s)
+    errors: int | None = None
 
     @property
     def ratio(self) -> float | None:
@@ -38,8 +45,14 @@ class Result:
             return None
         return round(self.seconds / self.limit_seconds, 2)
 
+    @property
+    def peer_ratio(self) -> float | None:
+        if self.seconds is None or not self.peer_seconds:
+            return None
+        return round(self.seconds / self.peer_seconds, 3)
+
     def as_json(self) -> dict:
-        return {
+        row = {
             "scenario": self.scenario,
             "rows": self.rows,
             "seconds": None if self.seconds is None else round(self.seconds, 4),
@@ -48,6 +61,15 @@ class Result:
             "peak_rss_mb": None if self.peak_rss_mb is None else round(self.peak_rss_mb, 1),
             "queries": self.queries,
         }
+        if self.peer:
+            row |= {
+                "peer": self.peer,
+                "peer_seconds": None if self.peer_seconds is None else round(self.peer_seconds, 4),
+                "peer_ratio": self.peer_ratio,
+            }
+        if self.p95_ms is not None or self.errors is not None:
+            row |= {"p95_ms": None if self.p95_ms is None else round(self.p95_ms, 1), "errors": self.errors}
+        return row
 
 
 def _maxrss_mb() -> float:

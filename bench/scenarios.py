@@ -4,6 +4,7 @@ way to do the same work, measured in the same run (medians of ``runs`` alternati
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 import traceback
 import warnings
 from collections.abc import Callable
@@ -14,7 +15,7 @@ from django.db import connection, transaction
 
 from bench import workbooks
 from bench.config import LONG_COUNTY, MATRIX_COUNTY, PAGE_LARGE_COUNTY, PAGE_SMALL_COUNTY, Scale, month_last
-from bench.harness import BenchError, Result, in_child, lazy, medians
+from bench.harness import BenchError, Result, in_child, lazy, medians, timed
 
 SCENARIOS = (
     "attendance_long_200k",
@@ -26,6 +27,8 @@ SCENARIOS = (
     "page_ranking",
     "checkins_import_200k",
     "reconcile_province",
+    "load_monthly_report",
+    "load_ranking",
 )
 
 
@@ -187,6 +190,27 @@ def _attendance_import(ctx: Context, result: Result, *, county: str, layout: str
     product = _import_callable(ctx, township, path)
     _value, result.peak_rss_mb = in_child(product)  # also the first upload: timed runs are re-uploads
     result.seconds, result.limit_seconds, result.runs = medians(product, limit, ctx.scale.runs)
+    if layout == "long":
+        _import_export_peer(result, path)
+
+
+def _import_export_peer(result: Result, path: Path) -> None:
+    """django-import-export in bulk mode, the same file into an empty flat table: one run (minutes)."""
+    from bench import peers
+
+    peers.create_flat_table()
+    try:
+        seconds = []
+
+        def run():
+            if peers.import_export_long(path) != result.rows:
+                raise BenchError("django-import-export 导入的行数不对")
+
+        seconds.append(timed(run))
+        result.peer = "django-import-export (bulk)"
+        result.peer_seconds = seconds[0]
+    finally:
+        peers.drop_flat_table()
 
 
 def _attendance_long_200k(ctx: Context, result: Result) -> None:
@@ -310,7 +334,11 @@ def _ranking_province(ctx: Context, result: Result) -> None:
 # --- pages -----------------------------------------------------------------------------------
 
 
-def _page(ctx: Context, result: Result, *, url_name: str, query: Callable[[str], str]) -> None:
+def _page(
+    ctx: Context, result: Result, *, url_name: str, query: Callable[[str], str], peer: Callable[[object], str]
+) -> None:
+    """The page, the trivial view (its limit) and the Django admin changelist of the same rows (its peer)."""
+    from django.contrib import admin
     from django.contrib.auth import get_user_model
     from django.db import connections
     from django.test import Client
@@ -341,6 +369,14 @@ def _page(ctx: Context, result: Result, *, url_name: str, query: Callable[[str],
 
         get(client, page_url)
         get(client, trivial_url)
+        # The peer: the project's admin changelist of the same rows, one county, 50 rows a page
+        # (this forked child only: the admin's own default is 100).
+        peer_url, model = peer(county)
+        admin.site._registry[model].list_per_page = 50
+        listed = get(client, peer_url).content.decode()
+        body = listed[listed.index("<tbody>") : listed.index("</tbody>")]
+        if body.count("<tr") != min(50, model.objects.filter(county=county).count()):
+            raise BenchError(f"{peer_url} 没有列出 50 行")
         n = ctx.scale.requests
 
         def product():
@@ -364,12 +400,43 @@ def _page(ctx: Context, result: Result, *, url_name: str, query: Callable[[str],
             queries[rows] = len(captured)
         result.queries = queries
         result.rows = n
+
+        def peer_run():
+            for _ in range(n):
+                get(client, peer_url)
+
         _value, result.peak_rss_mb = in_child(product)
         result.seconds, result.limit_seconds, result.runs = medians(product, limit, ctx.scale.runs)
+        result.peer = "Django admin changelist (50 rows)"
+        result.peer_seconds = statistics.median(timed(peer_run) for _ in range(ctx.scale.runs))
+
+
+def _totals_changelist(ctx: Context):
+    from attendance.models import MonthlyTotal
+
+    return lambda county: (
+        f"/admin/attendance/monthlytotal/?county__id__exact={county.pk}&month__exact={ctx.month:%Y-%m-%d}",
+        MonthlyTotal,
+    )
+
+
+def _results_changelist(ctx: Context):
+    from appraisal.models import QuarterResult
+
+    return lambda county: (
+        f"/admin/appraisal/quarterresult/?county__id__exact={county.pk}&year={ctx.year}&quarter={ctx.quarter}",
+        QuarterResult,
+    )
 
 
 def _page_monthly_report(ctx: Context, result: Result) -> None:
-    _page(ctx, result, url_name="attendance:monthly_report", query=lambda code: f"?month={ctx.month:%Y-%m}")
+    _page(
+        ctx,
+        result,
+        url_name="attendance:monthly_report",
+        query=lambda code: f"?month={ctx.month:%Y-%m}",
+        peer=_totals_changelist(ctx),
+    )
 
 
 def _page_ranking(ctx: Context, result: Result) -> None:
@@ -378,6 +445,65 @@ def _page_ranking(ctx: Context, result: Result) -> None:
         result,
         url_name="appraisal:ranking",
         query=lambda code: f"?county={code}&quarter={ctx.year}Q{ctx.quarter}",
+        peer=_results_changelist(ctx),
+    )
+
+
+# --- pages under load --------------------------------------------------------------------------
+
+
+def _load(ctx: Context, result: Result, *, page: Callable[[object], str]) -> None:
+    """``load_clients`` clients for ``load_seconds`` against gunicorn, alternating the page with a
+    cheap endpoint: ``seconds`` is the page's p95, ``limit_seconds`` the cheap endpoint's p95."""
+    from django.contrib.auth import get_user_model
+
+    from bench.load import Server, cheap_endpoint, run_load
+    from villages.models import County
+
+    org = get_user_model().objects.get(username="org")
+    county = County.objects.filter(staff__user=org).order_by("code").first()
+    with Server() as server:
+        headers = {"Cookie": server.session_cookie(org)}
+        page_url = page(county)
+        status, _elapsed = server.get(page_url, headers)
+        if status != 200:
+            raise BenchError(f"{page_url} 返回 {status}")
+        cheap = cheap_endpoint(server, headers)
+        # Warm every gunicorn worker (imports, URL map, templates) before anything is measured.
+        run_load(
+            server,
+            [page_url, cheap],
+            headers=headers,
+            clients=ctx.scale.load_clients,
+            seconds=ctx.scale.load_seconds / 6,
+        )
+        timings = run_load(
+            server,
+            [page_url, cheap],
+            headers=headers,
+            clients=ctx.scale.load_clients,
+            seconds=ctx.scale.load_seconds,
+        )
+    result.rows = sum(len(v) for v in timings.latencies.values())
+    result.p95_ms = timings.p95_ms(page_url)
+    result.errors = sum(timings.errors.values())
+    cheap_p95 = timings.p95_ms(cheap)
+    if result.p95_ms is None or cheap_p95 is None:
+        raise BenchError(f"负载测试没有成功的请求（错误 {result.errors} 次）")
+    result.seconds, result.limit_seconds = result.p95_ms / 1000, cheap_p95 / 1000
+    ctx.stderr.write(
+        f"{result.scenario}：{ctx.scale.load_clients} 个并发客户端 {ctx.scale.load_seconds} 秒，"
+        f"对照 {cheap}，请求 {result.rows} 次，错误 {result.errors} 次"
+    )
+
+
+def _load_monthly_report(ctx: Context, result: Result) -> None:
+    _load(ctx, result, page=lambda county: f"/attendance/totals/?month={ctx.month:%Y-%m}")
+
+
+def _load_ranking(ctx: Context, result: Result) -> None:
+    _load(
+        ctx, result, page=lambda county: f"/appraisal/?county={county.code}&quarter={ctx.year}Q{ctx.quarter}"
     )
 
 

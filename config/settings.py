@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "core.replica.StickyPrimaryMiddleware",
     "core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -99,6 +100,25 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Concurrent readers while a writer holds the lock: wait instead of failing at once.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+# Read replica (issue 18; core/replica.py): with DATABASE_REPLICA_URL, report pages and exports
+# read from a PostgreSQL streaming replica; writes, reads inside a transaction and a user's reads
+# for ZHUCUN_REPLICA_STICKY_SECONDS after a successful POST stay on the primary. An unreachable
+# replica is skipped for ZHUCUN_REPLICA_RETRY_SECONDS and the pages read the primary.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+ZHUCUN_READ_REPLICA = bool(DATABASE_REPLICA_URL)
+ZHUCUN_REPLICA_STICKY_SECONDS = env.int("ZHUCUN_REPLICA_STICKY_SECONDS", default=5)
+ZHUCUN_REPLICA_RETRY_SECONDS = env.int("ZHUCUN_REPLICA_RETRY_SECONDS", default=30)
+if ZHUCUN_READ_REPLICA:
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL 必须与 DATABASE_URL 是同一种数据库（PostgreSQL 流复制备库）。"
+        )
+    if DATABASES["replica"]["ENGINE"].endswith("postgresql"):
+        # A replica that does not answer must not hold a page for long before it falls back.
+        DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
@@ -160,6 +180,24 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_RESULT_EXPIRES = 24 * 3600
+
+# Celery queues (issue 18), apart from the reliability settings above: a county or province can
+# run its upload workers and its report workers on different machines. Upload checks and imports
+# go to "intake"; monthly totals, rankings and reconciliation to "reports"; anything not routed
+# (beat's own clean-up) to Celery's default queue "celery". Each task is routed by its registered
+# name; tests/core/test_queues.py fails for a task without a route. Worker commands: README
+# "Scaling out".
+ZHUCUN_INTAKE_QUEUE = "intake"
+ZHUCUN_REPORTS_QUEUE = "reports"
+ZHUCUN_WORKER_QUEUES = (ZHUCUN_INTAKE_QUEUE, ZHUCUN_REPORTS_QUEUE, "celery")  # what `make worker` consumes
+CELERY_TASK_ROUTES = {
+    "attendance.tasks.check_upload_task": {"queue": ZHUCUN_INTAKE_QUEUE},
+    "attendance.tasks.compute_monthly_totals_task": {"queue": ZHUCUN_REPORTS_QUEUE},
+    "attendance.tasks.compute_previous_month_all_counties": {"queue": ZHUCUN_REPORTS_QUEUE},
+    "attendance.tasks.compute_current_month_all_counties": {"queue": ZHUCUN_REPORTS_QUEUE},
+    "appraisal.tasks.compute_quarterly_ranking_task": {"queue": ZHUCUN_REPORTS_QUEUE},
+    "appraisal.tasks.rank_previous_quarter_all_counties": {"queue": ZHUCUN_REPORTS_QUEUE},
+}
 
 CACHES = {
     "default": (

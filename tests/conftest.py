@@ -101,6 +101,12 @@ def celery_worker_process(transactional_db, settings):
         f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     )
     queue = f"zhucun-test-{os.getpid()}-{time.time_ns()}"
+    # Every queue of the settings' routes gets a private twin of this run, and the worker consumes
+    # them all, as `make worker` consumes intake, reports and the default queue.
+    routes = {
+        name: {"queue": f"{queue}-{route['queue']}"} for name, route in settings.CELERY_TASK_ROUTES.items()
+    }
+    queues = ",".join([queue, *sorted({route["queue"] for route in routes.values()})])
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "1"}
     celery_bin = Path(sys.executable).with_name("celery")
     proc = subprocess.Popen(
@@ -112,7 +118,7 @@ def celery_worker_process(transactional_db, settings):
             "-P",
             "solo",
             "-Q",
-            queue,
+            queues,
             "--loglevel=WARNING",
             "--without-heartbeat",
             "--without-mingle",
@@ -126,9 +132,16 @@ def celery_worker_process(transactional_db, settings):
     from celery._state import _set_task_join_will_block
 
     _set_task_join_will_block(False)
-    old = (app.conf.task_always_eager, app.conf.task_default_queue)
+    old = (app.conf.task_always_eager, app.conf.task_default_queue, app.conf.task_routes)
+
+    def use_routes(table) -> None:
+        app.conf.task_routes = table
+        app.amqp.flush_routes()
+        app.amqp.router = app.amqp.Router()
+
     app.conf.task_always_eager = False
     app.conf.task_default_queue = queue
+    use_routes(routes)
     try:
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -139,7 +152,8 @@ def celery_worker_process(transactional_db, settings):
                 pytest.fail("Celery worker 进程启动失败")
         yield app
     finally:
-        app.conf.task_always_eager, app.conf.task_default_queue = old
+        app.conf.task_always_eager, app.conf.task_default_queue = old[:2]
+        use_routes(old[2])
         proc.terminate()
         try:
             proc.wait(timeout=15)

@@ -60,12 +60,20 @@ def _fan_out(month: dt.date) -> int:
 @shared_task(name="attendance.tasks.compute_previous_month_all_counties", **_RETRY)
 def compute_previous_month_all_counties() -> int:
     """Beat, 1st of the month: the final figures of the month just ended, one task per county."""
+    from attendance.partitions import ensure_ahead
     from attendance.totals import last_complete_month
 
+    ensure_ahead(today=timezone.localdate())
     return _fan_out(last_complete_month(timezone.localdate()))
 
 
 @shared_task(name="attendance.tasks.compute_current_month_all_counties", **_RETRY)
 def compute_current_month_all_counties() -> int:
-    """Beat, nightly: provisional figures of the current month up to today, one task per county."""
+    """Beat, nightly: provisional figures of the current month up to today, one task per county.
+
+    Both jobs first make the attendance partitions of this month and the next two (PostgreSQL),
+    so uploads rarely have to make one themselves."""
+    from attendance.partitions import ensure_ahead
+
+    ensure_ahead(today=timezone.localdate())
     return _fan_out(timezone.localdate().replace(day=1))

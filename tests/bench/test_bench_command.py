@@ -6,7 +6,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from bench.config import bench_month
-from bench.harness import JSON_KEYS
+from bench.harness import JSON_KEYS, LOAD_KEYS, PEER_KEYS
 from bench.scenarios import SCENARIOS
 
 
@@ -38,14 +38,35 @@ def test_quick_bench_writes_every_scenario_in_order_with_the_issue_keys(tmp_path
         call_command("bench", "--quick", "--output", str(output))
         data = json.loads(output.read_text(encoding="utf-8"))
         assert [row["scenario"] for row in data] == list(SCENARIOS)
-        assert all(tuple(row) == JSON_KEYS for row in data)
+        assert all(tuple(row)[: len(JSON_KEYS)] == JSON_KEYS for row in data)
         for row in data:
-            if row["seconds"] is not None:
-                assert row["limit_seconds"] is not None and row["ratio"] is not None
+            assert row["seconds"] is not None, row  # no scenario skipped
+            assert row["limit_seconds"] is not None and row["ratio"] is not None
+        by_name = {row["scenario"]: row for row in data}
+        # Rows with a peer gain its name, time and product/peer ratio (issue 18).
+        for name in ("attendance_long_200k", "page_monthly_report", "page_ranking"):
+            row = by_name[name]
+            assert tuple(row)[len(JSON_KEYS) :] == PEER_KEYS
+            assert row["peer"] and row["peer_seconds"] > 0
+            assert row["peer_ratio"] == round(row["seconds"] / row["peer_seconds"], 3)
+        assert by_name["attendance_long_200k"]["peer"].startswith("django-import-export")
+        # Load rows: p95 of the page and of the cheap endpoint under concurrent clients, no errors.
+        for name in ("load_monthly_report", "load_ranking"):
+            row = by_name[name]
+            assert tuple(row)[len(JSON_KEYS) :] == LOAD_KEYS
+            assert (
+                row["errors"] == 0 and row["p95_ms"] > 0 and row["rows"] >= 2 * 2 * 2
+            )  # each of the 2 clients twice round page and cheap endpoint
+            assert row["seconds"] == pytest.approx(row["p95_ms"] / 1000, abs=1e-3)
+        assert all(
+            len(row) == len(JSON_KEYS)
+            for row in data
+            if row["scenario"] in ("registry_50k", "ranking_province")
+        )
         table = capsys.readouterr().out
         assert all(name in table for name in SCENARIOS)
         # The second run reuses the database it built.
-        call_command("bench", "--quick", "--output", str(output))
+        call_command("bench", "--quick", "--only", "attendance_matrix_township", "--output", str(output))
         assert "复用" in capsys.readouterr().out
     finally:
         drop_marker()

@@ -96,7 +96,7 @@ class Command(BaseCommand):
 
         self.stdout.write(render_table(results))
         data = [r.as_json() for r in results]
-        assert all(tuple(d) == JSON_KEYS for d in data)
+        assert all(tuple(d)[: len(JSON_KEYS)] == JSON_KEYS for d in data)
         output.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         self.stdout.write(f"结果已写入 {output}")
 
@@ -110,11 +110,16 @@ def render_table(results) -> str:
         "ratio",
         "peak RSS MB",
         "queries/request (20 / 200 rows)",
+        "peer",
+        "peer s",
+        "product/peer",
+        "p95 ms",
+        "errors",
     )
     lines = []
     for r in results:
         if r.skipped:
-            lines.append((r.scenario, _fmt(r.rows), f"skipped: {r.skipped}", "", "", "", ""))
+            lines.append((r.scenario, _fmt(r.rows), f"skipped: {r.skipped}", *[""] * (len(head) - 3)))
             continue
         queries = f"{r.queries['20']} / {r.queries['200']}" if r.queries else ""
         lines.append(
@@ -126,6 +131,11 @@ def render_table(results) -> str:
                 f"{r.ratio:.2f}×" if r.ratio is not None else "",
                 f"{r.peak_rss_mb:.0f}" if r.peak_rss_mb else "",
                 queries,
+                r.peer,
+                f"{r.peer_seconds:.3f}" if r.peer_seconds is not None else "",
+                f"{r.peer_ratio:.3f}×" if r.peer_ratio is not None else "",
+                f"{r.p95_ms:.0f}" if r.p95_ms is not None else "",
+                "" if r.errors is None else str(r.errors),
             )
         )
     out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
