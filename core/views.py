@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
+from core.models import TaskFailure
 from core.scoping import area_for
 from core.selectors import dashboard_data
 
@@ -11,6 +12,9 @@ from core.selectors import dashboard_data
 def dashboard(request):
     """The user's area at a glance: villages, cadres in post, gaps and the cadres' structure."""
     data = dashboard_data(area_for(request.user), timezone.localdate())
+    if request.user.is_superuser:
+        # Only superusers: a failed task's arguments may belong to any county.
+        data["task_failures"] = TaskFailure.objects.filter(resolved=False).count()
     return render(request, "core/dashboard.html", data)
 
 
