@@ -8,19 +8,37 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run worker test test-fast lint fmt messages bench clean
+WHEELHOUSE ?= wheelhouse
+LOCK ?= requirements.lock
+.PHONY: help install run worker test test-fast lint fmt messages bench clean lock wheelhouse offline-check serve
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
 
-$(VENV)/.installed: pyproject.toml
+# Installs come from the lock files only (exact versions, every file checked against its hash).
+# The application itself runs from this folder, so only its dependencies are installed.
+$(VENV)/.installed: requirements-dev.lock
 	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11（$(PYTHON)）"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet ".[dev]"
+	$(PIP) install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
 
-install: $(VENV)/.installed ## Create the virtualenv and install runtime and dev dependencies
+install: $(VENV)/.installed ## Create the virtualenv and install the locked runtime and dev dependencies
+
+lock: ## Regenerate requirements.lock and requirements-dev.lock (pinned, with hashes) from pyproject.toml
+	@test -x $(VENV)/bin/uv || { test -x $(PY) || $(PYTHON) -m venv $(VENV); $(PIP) install --quiet "uv>=0.5,<0.11"; }
+	$(VENV)/bin/uv pip compile pyproject.toml --quiet --generate-hashes --universal --python-version 3.11 -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --quiet --extra dev --generate-hashes --universal --python-version 3.11 -o requirements-dev.lock
+	@echo "已更新 requirements.lock 与 requirements-dev.lock；请提交这两个文件"
+
+wheelhouse: ## Download every wheel of the lock into wheelhouse/ for an offline install (LOCK=requirements-dev.lock for the dev tools too)
+	rm -rf $(WHEELHOUSE) && mkdir -p $(WHEELHOUSE)
+	$(VENV)/bin/pip download --quiet --require-hashes --only-binary=:all: -r $(LOCK) -d $(WHEELHOUSE)
+	cp $(LOCK) $(WHEELHOUSE)/requirements.lock
+	@echo "离线安装：pip install --no-index --find-links $(WHEELHOUSE) --require-hashes -r $(WHEELHOUSE)/requirements.lock"
+
+offline-check: install ## Build the wheelhouse and prove it installs into a fresh venv with no index (CI runs it once)
+	ZHUCUN_OFFLINE_TEST=1 $(VENV)/bin/pytest -m offline tests/ops/test_offline_install.py
 
 run: install ## Migrate, load the demo county and serve on http://127.0.0.1:8000 (embedded unless DATABASE_URL/REDIS_URL are set)
 	$(PY) manage.py migrate --no-input
