@@ -53,6 +53,17 @@ run: install ## Migrate, load the demo county and serve on http://127.0.0.1:8000
 	  $(PY) manage.py runserver $(HOST):$(PORT); \
 	fi
 
+serve: install ## Production: migrate, collectstatic, then gunicorn + a Celery worker + one beat (needs DJANGO_DEBUG=0, DATABASE_URL, REDIS_URL …)
+	@$(PY) -c 'import os, django; os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings"); django.setup(); \
+	  from django.conf import settings as s; raise SystemExit(0 if not s.DEBUG and s.REDIS_URL else \
+	  "make serve 用于生产：请在环境或 .env 中设置 DJANGO_DEBUG=0、DJANGO_SECRET_KEY、DJANGO_ALLOWED_HOSTS、DATABASE_URL 和 REDIS_URL")'
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+	@$(VENV)/bin/celery -A config worker --loglevel=INFO & W=$$!; \
+	$(VENV)/bin/celery -A config beat --loglevel=INFO --schedule=$${ZHUCUN_BEAT_SCHEDULE:-celerybeat-schedule} & B=$$!; \
+	trap 'kill $$W $$B 2>/dev/null; wait' EXIT INT TERM; \
+	$(VENV)/bin/gunicorn -c config/gunicorn.conf.py config.wsgi
+
 worker: install ## Run a Celery worker with beat (needs REDIS_URL)
 	$(VENV)/bin/celery -A config worker -B --loglevel=INFO
 

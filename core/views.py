@@ -1,8 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
+from core.health import health
 from core.models import TaskFailure
 from core.scoping import area_for
 from core.selectors import dashboard_data
@@ -26,3 +30,11 @@ class LogoutView(auth_views.LogoutView):
 
     def get(self, request, *args, **kwargs):
         return render(request, self.template_name)
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """For monitors and load balancers: 200 when database, cache and broker answer, else 503. No login."""
+    healthy, report = health()
+    return JsonResponse(report, status=200 if healthy else 503, json_dumps_params={"ensure_ascii": False})
