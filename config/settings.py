@@ -6,6 +6,7 @@ ALLOWED_HOSTS refuses to start.
 """
 
 import os
+from email.utils import getaddresses
 from pathlib import Path
 
 import environ
@@ -184,13 +185,42 @@ CACHES = {
     )
 }
 
+# --- Logs and error mail (ops #13) -----------------------------------------------------------
+# Every line: time, level, logger, request id (X-Request-ID, also in gunicorn's access log) and
+# user. Errors (a 500, a task failed for good) are mailed to DJANGO_ADMINS when it is set.
+MIDDLEWARE.insert(0, "core.request_log.RequestIdMiddleware")
+ADMINS = getaddresses(env.list("DJANGO_ADMINS", default=[]))
+SERVER_EMAIL = env.str("DJANGO_SERVER_EMAIL", default="zhucun@localhost")
+DEFAULT_FROM_EMAIL = SERVER_EMAIL
+EMAIL_SUBJECT_PREFIX = "[驻村] "
+vars().update(env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_context": {"()": "core.request_log.RequestContextFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s rid=%(request_id)s user=%(user)s %(message)s"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_context"], "formatter": "line"},
+        # Sends nothing while ADMINS is empty.
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "request_context"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+        "zhucun.jobs": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+    },
 }
+# --- end logs --------------------------------------------------------------------------------
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

@@ -84,8 +84,28 @@ def _on_task_success(sender=None, **_):
     record_success(task_name=getattr(sender, "name", str(sender)))
 
 
+_log_tokens: dict[str, object] = {}
+
+
+def _on_task_prerun(task_id=None, **_):
+    from core.request_log import bind_task
+
+    _log_tokens[task_id] = bind_task(task_id)
+
+
+def _on_task_postrun(task_id=None, **_):
+    from core.request_log import unbind
+
+    token = _log_tokens.pop(task_id, None)
+    if token is not None:
+        unbind(token)
+
+
 def connect_signals() -> None:
-    from celery.signals import task_failure, task_success
+    from celery.signals import task_failure, task_postrun, task_prerun, task_success
 
     task_failure.connect(_on_task_failure, dispatch_uid="zhucun-task-failure")
     task_success.connect(_on_task_success, dispatch_uid="zhucun-task-success")
+    # Log lines written inside a task carry its id where a request would carry the request id.
+    task_prerun.connect(_on_task_prerun, dispatch_uid="zhucun-task-prerun")
+    task_postrun.connect(_on_task_postrun, dispatch_uid="zhucun-task-postrun")

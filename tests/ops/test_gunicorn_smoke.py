@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -104,4 +105,5 @@ def test_gunicorn_serves_healthz_and_the_login_page_under_production_settings(pr
             proc.kill()
             out, _ = proc.communicate()
     assert proc.returncode == 0, out
-    assert "rid=" in out  # access log lines carry the request id
+    # Access log lines carry the request id the application assigned.
+    assert re.search(r'"GET /login/ HTTP/1.1" 200 \d+ \d+ms rid=[0-9a-f]{32}', out), out
