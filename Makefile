@@ -10,7 +10,7 @@ PORT ?= 8000
 .DEFAULT_GOAL := help
 WHEELHOUSE ?= wheelhouse
 LOCK ?= requirements.lock
-.PHONY: help install run worker test test-fast lint fmt messages bench clean lock wheelhouse offline-check serve
+.PHONY: help install run worker test test-fast lint fmt messages bench clean lock wheelhouse offline-check serve backup restore
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
@@ -94,6 +94,13 @@ messages: install ## Extract and compile the translation catalogues (needs gette
 
 bench: install ## Province-scale benchmark on PostgreSQL (default database zhucun_bench); writes bench-results.json
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/zhucun_bench} $(PY) manage.py bench
+
+backup: install ## Back up the database and uploaded files into OUT (default backups/YYYYmmdd-HHMMSS)
+	$(PY) manage.py backup --out $${OUT:-backups/$$(date +%Y%m%d-%H%M%S)}
+
+restore: install ## Restore the backup folder DIR=… into the configured (empty) database and media folder
+	@test -n "$(DIR)" || { echo "用法：make restore DIR=backups/20261203-020000"; exit 1; }
+	$(PY) manage.py restore $(DIR)
 
 clean: ## Remove the virtualenv, the SQLite database and collected static files
 	rm -rf $(VENV) db.sqlite3 staticfiles
