@@ -10,6 +10,7 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection
+from django.utils.timezone import localtime
 
 logger = logging.getLogger("zhucun.health")
 
@@ -79,7 +80,7 @@ def periodic_jobs(database: str) -> dict:
     return {
         name: {
             "task": entry["task"],
-            "last_success": last[entry["task"]].isoformat() if entry["task"] in last else None,
+            "last_success": localtime(last[entry["task"]]).isoformat() if entry["task"] in last else None,
         }
         for name, entry in sorted(settings.CELERY_BEAT_SCHEDULE.items())
     }
