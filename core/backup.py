@@ -25,6 +25,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 MANIFEST = "manifest.json"
 PG_DUMP = "database.dump"
@@ -71,11 +72,15 @@ def _pg_env_and_args() -> tuple[dict, list[str]]:
 def _run(cmd: list[str], env: dict) -> None:
     if shutil.which(cmd[0]) is None:
         raise BackupError(
-            f"找不到 {cmd[0]}：请安装与数据库服务器同版本的 PostgreSQL 客户端（postgresql-client）"
+            _("找不到 %(cmd)s：请安装与数据库服务器同版本的 PostgreSQL 客户端（postgresql-client）")
+            % {"cmd": cmd[0]}
         )
     done = subprocess.run(cmd, env=env, capture_output=True, text=True)
     if done.returncode != 0:
-        raise BackupError(f"{cmd[0]} 失败（退出码 {done.returncode}）：{done.stderr.strip()[-2000:]}")
+        raise BackupError(
+            _("%(cmd)s 失败（退出码 %(code)s）：%(err)s")
+            % {"cmd": cmd[0], "code": done.returncode, "err": done.stderr.strip()[-2000:]}
+        )
 
 
 def _media_root() -> Path:
@@ -86,7 +91,7 @@ def backup(*, out: Path) -> dict:
     """Write a backup folder ``out`` (created; must be empty if it exists). Returns the manifest."""
     out = Path(out)
     if out.exists() and any(out.iterdir()):
-        raise BackupError(f"备份目录 {out} 不是空的：请换一个新目录（例如带上日期）")
+        raise BackupError(_("备份目录 %(out)s 不是空的：请换一个新目录（例如带上日期）") % {"out": out})
     out.mkdir(parents=True, exist_ok=True)
     vendor = connection.vendor
     if vendor == "postgresql":
@@ -112,7 +117,7 @@ def backup(*, out: Path) -> dict:
         finally:
             target.close()
     else:
-        raise BackupError(f"不支持的数据库：{vendor}")
+        raise BackupError(_("不支持的数据库：%(vendor)s") % {"vendor": vendor})
     media = _media_root()
     files = 0
     with tarfile.open(out / MEDIA, "w:gz") as tar:
@@ -134,7 +139,7 @@ def backup(*, out: Path) -> dict:
 def _read_manifest(folder: Path) -> dict:
     path = folder / MANIFEST
     if not path.is_file():
-        raise BackupError(f"{folder} 不是备份目录：缺少 {MANIFEST}")
+        raise BackupError(_("%(folder)s 不是备份目录：缺少 %(file)s") % {"folder": folder, "file": MANIFEST})
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -152,9 +157,12 @@ def restore(*, folder: Path, force: bool = False) -> RestoreResult:
     manifest = _read_manifest(folder)
     vendor = connection.vendor
     if manifest["engine"] != vendor:
-        raise BackupError(f"备份来自 {manifest['engine']}，当前数据库是 {vendor}：不能直接恢复")
+        raise BackupError(
+            _("备份来自 %(engine)s，当前数据库是 %(vendor)s：不能直接恢复")
+            % {"engine": manifest["engine"], "vendor": vendor}
+        )
     if _has_tables() and not force:
-        raise BackupError("目标数据库已有数据表：请恢复到新建的空数据库，或确认覆盖后加 --force")
+        raise BackupError(_("目标数据库已有数据表：请恢复到新建的空数据库，或确认覆盖后加 --force"))
     if vendor == "postgresql":
         env, args = _pg_env_and_args()
         connection.close()
@@ -167,7 +175,7 @@ def restore(*, folder: Path, force: bool = False) -> RestoreResult:
     else:
         name = connection.settings_dict["NAME"]
         if str(name) == ":memory:" or "mode=memory" in str(name):
-            raise BackupError("内存数据库不能恢复")
+            raise BackupError(_("内存数据库不能恢复"))
         connection.close()
         source = sqlite3.connect(folder / SQLITE_COPY)
         target = sqlite3.connect(name)
@@ -185,6 +193,9 @@ def restore(*, folder: Path, force: bool = False) -> RestoreResult:
     expected = manifest["tables"]
     wrong = {t: (n, counts.get(t)) for t, n in expected.items() if counts.get(t) != n}
     if wrong:
-        detail = "；".join(f"{t} 应为 {n} 行，实为 {got}" for t, (n, got) in sorted(wrong.items())[:10])
-        raise BackupError(f"恢复后的行数与备份不一致：{detail}")
+        detail = "；".join(
+            _("%(table)s 应为 %(n)s 行，实为 %(got)s") % {"table": t, "n": n, "got": got}
+            for t, (n, got) in sorted(wrong.items())[:10]
+        )
+        raise BackupError(_("恢复后的行数与备份不一致：%(detail)s") % {"detail": detail})
     return RestoreResult(tables=len(expected), rows=sum(expected.values()), media_files=len(members))

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from core.backup import BackupError, backup
 
@@ -22,6 +23,12 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         rows = sum(manifest["tables"].values())
         self.stdout.write(
-            f"已备份到 {out}：{manifest['engine']}，{len(manifest['tables'])} 张表 {rows} 行，"
-            f"{manifest['media_files']} 个上传文件"
+            _("已备份到 %(out)s：%(engine)s，%(tables)s 张表 %(rows)s 行，%(files)s 个上传文件")
+            % {
+                "out": out,
+                "engine": manifest["engine"],
+                "tables": len(manifest["tables"]),
+                "rows": rows,
+                "files": manifest["media_files"],
+            }
         )

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from core.backup import BackupError, restore
 
@@ -20,5 +21,6 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
-            f"已恢复：{result.tables} 张表 {result.rows} 行，{result.media_files} 个上传文件；行数与备份一致"
+            _("已恢复：%(tables)s 张表 %(rows)s 行，%(files)s 个上传文件；行数与备份一致")
+            % {"tables": result.tables, "rows": result.rows, "files": result.media_files}
         )
