@@ -146,7 +146,7 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 # Acknowledge a message only when its task has finished, and put it back on the queue when the
 # process running it dies (kill -9, the OOM killer): the task runs again elsewhere. Every task
-# is idempotent (tests/ops/test_idempotent_tasks.py runs each twice), so a repeat is harmless.
+# is idempotent (tests/ops/test_tasks_idempotent.py runs each twice), so a repeat is harmless.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # Default limits; tasks whose work is shorter declare their own (attendance.tasks.upload).
@@ -167,8 +167,8 @@ if not 0 < CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT:
         " / the soft time limit must be positive and below the hard one."
     )
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": ZHUCUN_VISIBILITY_TIMEOUT}
-CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": ZHUCUN_VISIBILITY_TIMEOUT}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# When the broker connection drops, running tasks are cancelled and re-delivered (acks_late).
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
