@@ -15,6 +15,8 @@ _RETRY = {
     "max_retries": 5,
     "acks_late": True,
 }
+# A fan-out only enqueues one task per county: seconds, not the 30-minute default.
+_FAN_OUT_LIMITS = {"soft_time_limit": 50, "time_limit": 60}
 
 
 @shared_task(name="appraisal.tasks.compute_quarterly_ranking_task", **_RETRY)
@@ -25,7 +27,7 @@ def compute_quarterly_ranking_task(county_id: int, year: int, quarter: int) -> i
     return rank_quarter_and_year(county=int(county_id), year=int(year), quarter=int(quarter))
 
 
-@shared_task(name="appraisal.tasks.rank_previous_quarter_all_counties", **_RETRY)
+@shared_task(name="appraisal.tasks.rank_previous_quarter_all_counties", **_RETRY, **_FAN_OUT_LIMITS)
 def rank_previous_quarter_all_counties() -> int:
     """Beat, 3rd day after a quarter ends: rank the quarter just ended, one task per county."""
     from appraisal.scoring import previous_quarter

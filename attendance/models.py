@@ -49,6 +49,8 @@ class AttendanceUpload(models.Model):
         ACCEPTED = "ACCEPTED", _("已采用")
         REJECTED = "REJECTED", _("已退回")
         SUPERSEDED = "SUPERSEDED", _("已被替换")
+        # The check itself did not finish (worker lost, time limit): the file is kept, re-check it.
+        FAILED = "FAILED", _("检查失败")
 
     township = models.ForeignKey(
         "villages.Township",
@@ -77,6 +79,12 @@ class AttendanceUpload(models.Model):
     warnings = models.JSONField(_("提示"), default=list, blank=True)
     summary = models.JSONField(_("汇总"), default=dict, blank=True)
     progress = models.PositiveSmallIntegerField(_("检查进度（%）"), default=0)
+    checking_since = models.DateTimeField(
+        _("开始检查时间"),
+        null=True,
+        blank=True,
+        help_text=_("最近一次进入“检查中”的时间；超时未完成即判为检查失败"),
+    )
 
     objects = ScopedManager()
 

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,8 +21,8 @@ from attendance.forms import TemplateForm, UploadForm, parse_month
 from attendance.importing import CellError, apply_upload
 from attendance.marks import legend
 from attendance.models import AttendanceUpload, Mark
-from attendance.tasks.upload import check_upload_task
 from attendance.template_xlsx import build_template, template_filename
+from attendance.upload_checks import recheck, start_check
 from attendance.xlsx_annotate import annotate
 from cadres.models import Posting
 from core.xlsx import SpreadsheetRejected
@@ -53,17 +52,14 @@ def upload(request):
             township=form.cleaned_data["township"],
             month=form.cleaned_data["month"],
             status=AttendanceUpload.Status.CHECKING,
+            checking_since=timezone.now(),
             as_of=timezone.localdate(),
             original_name=(f.name or "attendance.xlsx")[:255],
             uploaded_by=request.user,
         )
         row.file.save(row.original_name, ContentFile(f.read()), save=False)
         row.save()
-        if check_upload_task.app.conf.task_always_eager:
-            # No broker (or tests): check inline now, so the page behaves the same.
-            check_upload_task.delay(row.pk)
-        else:
-            transaction.on_commit(lambda: check_upload_task.delay(row.pk))
+        start_check(upload_id=row.pk)
         return redirect("attendance:upload_detail", pk=row.pk)
     recent = _uploads(request.user)[:10]
     return render(request, "attendance/upload.html", {"form": form, "recent": recent, "legend": legend()})
@@ -108,6 +104,18 @@ def upload_confirm(request, pk):
         )
     else:
         messages.error(request, _("确认时重新检查发现问题，文件已退回，请查看错误清单"))
+    return redirect("attendance:upload_detail", pk=row.pk)
+
+
+@login_required
+@require_POST
+def upload_recheck(request, pk):
+    """重新检查: a check that failed (worker lost, time limit) runs again on the stored file."""
+    row = get_object_or_404(_uploads(request.user), pk=pk)
+    if recheck(upload=row):
+        messages.success(request, _("已重新开始检查"))
+    else:
+        messages.error(request, _("只有“检查失败”的文件可以重新检查"))
     return redirect("attendance:upload_detail", pk=row.pk)
 
 

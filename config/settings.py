@@ -6,7 +6,7 @@ ALLOWED_HOSTS refuses to start.
 """
 
 import os
-import sys
+from email.utils import getaddresses
 from pathlib import Path
 
 import environ
@@ -148,7 +148,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
@@ -167,19 +167,47 @@ ZHUCUN_MAX_UNCOMPRESSED_BYTES = env.int("ZHUCUN_MAX_UNCOMPRESSED_BYTES", default
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# Celery: with REDIS_URL, Redis is broker and result store; without it tasks run inline.
+# --- Celery (ops #13): jobs that survive a killed worker -------------------------------------
+# With REDIS_URL, Redis is broker and result store; without it tasks run inline (embedded mode).
+# The test settings (config/settings_test.py) force inline tasks; tests marked "worker" switch
+# to a real worker process on the real broker.
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
-# Under pytest tasks run inline too; tests marked "worker" switch to a real worker process.
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL or "pytest" in sys.modules
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Acknowledge a message only when its task has finished, and put it back on the queue when the
+# process running it dies (kill -9, the OOM killer): the task runs again elsewhere. Every task
+# is idempotent (tests/ops/test_tasks_idempotent.py runs each twice), so a repeat is harmless.
 CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_TIME_LIMIT = 30 * 60
-CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Default limits; tasks whose work is shorter declare their own (attendance.tasks.upload).
+CELERY_TASK_TIME_LIMIT = env.int("ZHUCUN_TASK_TIME_LIMIT", default=30 * 60)
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("ZHUCUN_TASK_SOFT_TIME_LIMIT", default=CELERY_TASK_TIME_LIMIT - 5 * 60)
+# Redis re-delivers a message nobody acknowledged after this many seconds (when a whole worker
+# died). It must be longer than the hard time limit, or a slow but healthy task would run twice
+# at the same time.
+ZHUCUN_VISIBILITY_TIMEOUT = env.int("ZHUCUN_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 15 * 60)
+if ZHUCUN_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "ZHUCUN_VISIBILITY_TIMEOUT 必须大于任务硬时限 ZHUCUN_TASK_TIME_LIMIT。"
+        " / ZHUCUN_VISIBILITY_TIMEOUT must exceed ZHUCUN_TASK_TIME_LIMIT."
+    )
+if not 0 < CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "ZHUCUN_TASK_SOFT_TIME_LIMIT 必须大于 0 且小于 ZHUCUN_TASK_TIME_LIMIT。"
+        " / the soft time limit must be positive and below the hard one."
+    )
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": ZHUCUN_VISIBILITY_TIMEOUT}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# When the broker connection drops, running tasks are cancelled and re-delivered (acks_late).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_RESULT_EXPIRES = 24 * 3600
+# An upload still 检查中 after this many minutes is ended as 检查失败 by the sweeper (beat).
+ZHUCUN_STUCK_CHECK_MINUTES = env.int("ZHUCUN_STUCK_CHECK_MINUTES", default=10)
+# --- end Celery ------------------------------------------------------------------------------
 
 # Celery queues (issue 18), apart from the reliability settings above: a county or province can
 # run its upload workers and its report workers on different machines. Upload checks and imports
@@ -207,13 +235,42 @@ CACHES = {
     )
 }
 
+# --- Logs and error mail (ops #13) -----------------------------------------------------------
+# Every line: time, level, logger, request id (X-Request-ID, also in gunicorn's access log) and
+# user. Errors (a 500, a task failed for good) are mailed to DJANGO_ADMINS when it is set.
+MIDDLEWARE.insert(0, "core.request_log.RequestIdMiddleware")
+ADMINS = getaddresses(env.list("DJANGO_ADMINS", default=[]))
+SERVER_EMAIL = env.str("DJANGO_SERVER_EMAIL", default="zhucun@localhost")
+DEFAULT_FROM_EMAIL = SERVER_EMAIL
+EMAIL_SUBJECT_PREFIX = "[驻村] "
+vars().update(env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_context": {"()": "core.request_log.RequestContextFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s rid=%(request_id)s user=%(user)s %(message)s"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_context"], "formatter": "line"},
+        # Sends nothing while ADMINS is empty.
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "request_context"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+        "zhucun.jobs": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+    },
 }
+# --- end logs --------------------------------------------------------------------------------
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
@@ -226,10 +283,7 @@ if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
     CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-
-# Test speed: a cheap password hasher under pytest only.
-TESTING = "pytest" in sys.modules
-if TESTING:
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "core.hashers.InitialPasswordHasher"]
+    # ops #13: monitors probe http://127.0.0.1:8000/healthz directly, without TLS.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 from config.schedules import CELERY_BEAT_SCHEDULE  # noqa: E402,F401

@@ -11,7 +11,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.models import StaffProfile
+from core.models import JobRun, StaffProfile, TaskFailure
 from core.scoping import ScopedQuerySet, area_for
 
 
@@ -134,3 +134,59 @@ class UserAdmin(DjangoUserAdmin):
 if admin.site.is_registered(User):
     admin.site.unregister(User)
 admin.site.register(User, UserAdmin)
+
+
+@admin.register(TaskFailure)
+class TaskFailureAdmin(admin.ModelAdmin):
+    """Background tasks that failed for good: read-only, superusers only (arguments span areas)."""
+
+    list_display = ("failed_at", "task_name", "short_error", "args", "resolved")
+    list_filter = ("resolved", "task_name")
+    search_fields = ("task_name", "task_id", "error")
+    date_hierarchy = "failed_at"
+    readonly_fields = ("task_name", "task_id", "args", "kwargs", "error", "traceback", "failed_at")
+    fields = (*readonly_fields, "resolved")
+    actions = ("mark_resolved",)
+
+    @admin.display(description=_("错误"))
+    def short_error(self, obj):
+        return obj.error[:120]
+
+    @admin.action(description=_("标记为已处理"))
+    def mark_resolved(self, request, queryset):
+        queryset.update(resolved=True)
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(JobRun)
+class JobRunAdmin(admin.ModelAdmin):
+    """When each periodic job last finished well (also shown by /healthz)."""
+
+    list_display = ("task_name", "last_success_at")
+    readonly_fields = ("task_name", "last_success_at")
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

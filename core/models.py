@@ -46,3 +46,43 @@ class StaffProfile(models.Model):
             raise ValidationError({"township": _("乡镇人员必须指定所属乡镇")})
         if self.role == self.Role.CADRE and not self.cadre_id:
             raise ValidationError({"cadre": _("干部账号必须指定干部")})
+
+
+class TaskFailure(models.Model):
+    """A background task that failed for good (after its retries), recorded for the admins.
+
+    Written by ``core.jobs`` from Celery's ``task_failure`` signal; shown in the admin and counted
+    on the administrator's dashboard until someone marks it handled.
+    """
+
+    task_name = models.CharField(_("任务"), max_length=200, db_index=True)
+    task_id = models.CharField(_("任务编号"), max_length=64, blank=True)
+    args = models.JSONField(_("参数"), default=list, blank=True)
+    kwargs = models.JSONField(_("关键字参数"), default=dict, blank=True)
+    error = models.TextField(_("错误"))
+    traceback = models.TextField(_("调用栈"), blank=True)
+    failed_at = models.DateTimeField(_("失败时间"), auto_now_add=True, db_index=True)
+    resolved = models.BooleanField(_("已处理"), default=False, db_index=True)
+
+    class Meta:
+        ordering = ["-failed_at", "-id"]
+        verbose_name = _("后台任务失败")
+        verbose_name_plural = _("后台任务失败")
+
+    def __str__(self):
+        return f"{self.task_name} · {self.failed_at:%Y-%m-%d %H:%M}"
+
+
+class JobRun(models.Model):
+    """The last successful run of each task, kept for the periodic jobs shown by /healthz."""
+
+    task_name = models.CharField(_("任务"), max_length=200, unique=True)
+    last_success_at = models.DateTimeField(_("最近成功时间"))
+
+    class Meta:
+        ordering = ["task_name"]
+        verbose_name = _("定时任务运行")
+        verbose_name_plural = _("定时任务运行")
+
+    def __str__(self):
+        return f"{self.task_name} · {self.last_success_at:%Y-%m-%d %H:%M}"

@@ -6,6 +6,7 @@ from core import views
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
+    path("healthz", views.healthz, name="healthz"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
 ]

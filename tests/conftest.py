@@ -81,84 +81,18 @@ def celery_worker_process(transactional_db, settings):
     """A real ``celery worker`` process consuming from Redis, on the test database.
 
     Only on PostgreSQL with REDIS_URL set (the CI's second run); skipped otherwise. Tasks sent
-    while the fixture is active go to a queue of this test run only, so a stray worker of
-    another run cannot take them.
+    while the fixture is active go to a queue of this test run only (``tests/workers.py``).
     """
-    import os
-    import subprocess
-    import sys
-    import time
-    from pathlib import Path
+    from tests.workers import WorkerProcess, new_queue, require_postgres_and_redis, tasks_sent_to
 
-    from django.db import connection
-
-    from config.celery import app
-
-    if connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"):
-        pytest.skip("需要 PostgreSQL 和 REDIS_URL（CI 第二轮）才能启动真实的 Celery worker")
-    db = settings.DATABASES["default"]
-    url = (
-        f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
-    queue = f"zhucun-test-{os.getpid()}-{time.time_ns()}"
-    # Every queue of the settings' routes gets a private twin of this run, and the worker consumes
-    # them all, as `make worker` consumes intake, reports and the default queue.
-    routes = {
-        name: {"queue": f"{queue}-{route['queue']}"} for name, route in settings.CELERY_TASK_ROUTES.items()
-    }
-    queues = ",".join([queue, *sorted({route["queue"] for route in routes.values()})])
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "1"}
-    celery_bin = Path(sys.executable).with_name("celery")
-    proc = subprocess.Popen(
-        [
-            str(celery_bin),
-            "-A",
-            "config",
-            "worker",
-            "-P",
-            "solo",
-            "-Q",
-            queues,
-            "--loglevel=WARNING",
-            "--without-heartbeat",
-            "--without-mingle",
-            "--without-gossip",
-        ],
-        cwd=Path(__file__).resolve().parent.parent,
-        env=env,
-    )
-    # Eager tasks run earlier in this process can leave Celery believing it is inside a task,
-    # which makes result.get() refuse to block; this process is the client here, not a worker.
-    from celery._state import _set_task_join_will_block
-
-    _set_task_join_will_block(False)
-    old = (app.conf.task_always_eager, app.conf.task_default_queue, app.conf.task_routes)
-
-    def use_routes(table) -> None:
-        app.conf.task_routes = table
-        app.amqp.flush_routes()
-        app.amqp.router = app.amqp.Router()
-
-    app.conf.task_always_eager = False
-    app.conf.task_default_queue = queue
-    use_routes(routes)
-    try:
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            replies = app.control.ping(timeout=0.5) or []
-            if replies:
-                break
-            if proc.poll() is not None:
-                pytest.fail("Celery worker 进程启动失败")
-        yield app
-    finally:
-        app.conf.task_always_eager, app.conf.task_default_queue = old[:2]
-        use_routes(old[2])
-        proc.terminate()
+    require_postgres_and_redis()
+    worker = WorkerProcess(settings=settings, queue=new_queue())
+    with tasks_sent_to(worker.queue) as app:
+        worker.start()
         try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+            yield app
+        finally:
+            worker.stop()
 
 
 CHROMIUM = "/usr/bin/chromium"

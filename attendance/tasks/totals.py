@@ -24,6 +24,8 @@ _RETRY = {
     "max_retries": 5,
     "acks_late": True,
 }
+# A fan-out only enqueues one task per county: seconds, not the 30-minute default.
+_FAN_OUT_LIMITS = {"soft_time_limit": 50, "time_limit": 60}
 
 
 @shared_task(name="attendance.tasks.compute_monthly_totals_task", **_RETRY)
@@ -57,7 +59,7 @@ def _fan_out(month: dt.date) -> int:
     return len(county_ids)
 
 
-@shared_task(name="attendance.tasks.compute_previous_month_all_counties", **_RETRY)
+@shared_task(name="attendance.tasks.compute_previous_month_all_counties", **_RETRY, **_FAN_OUT_LIMITS)
 def compute_previous_month_all_counties() -> int:
     """Beat, 1st of the month: the final figures of the month just ended, one task per county."""
     from attendance.partitions import ensure_ahead
@@ -67,7 +69,7 @@ def compute_previous_month_all_counties() -> int:
     return _fan_out(last_complete_month(timezone.localdate()))
 
 
-@shared_task(name="attendance.tasks.compute_current_month_all_counties", **_RETRY)
+@shared_task(name="attendance.tasks.compute_current_month_all_counties", **_RETRY, **_FAN_OUT_LIMITS)
 def compute_current_month_all_counties() -> int:
     """Beat, nightly: provisional figures of the current month up to today, one task per county.
 
