@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('attendance', '0003_record_lean_keys'),
+        ('attendance', '0005_partition_records_by_month'),
     ]
 
     operations = [
