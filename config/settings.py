@@ -220,6 +220,9 @@ ZHUCUN_REPORTS_QUEUE = "reports"
 ZHUCUN_WORKER_QUEUES = (ZHUCUN_INTAKE_QUEUE, ZHUCUN_REPORTS_QUEUE, "celery")  # what `make worker` consumes
 CELERY_TASK_ROUTES = {
     "attendance.tasks.check_upload_task": {"queue": ZHUCUN_INTAKE_QUEUE},
+    # The sweeper of stuck checks is housekeeping: beat's default queue, so a busy intake queue
+    # cannot delay it.
+    "attendance.tasks.fail_stuck_checks_task": {"queue": "celery"},
     "attendance.tasks.compute_monthly_totals_task": {"queue": ZHUCUN_REPORTS_QUEUE},
     "attendance.tasks.compute_previous_month_all_counties": {"queue": ZHUCUN_REPORTS_QUEUE},
     "attendance.tasks.compute_current_month_all_counties": {"queue": ZHUCUN_REPORTS_QUEUE},

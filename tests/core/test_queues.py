@@ -51,5 +51,5 @@ def test_make_run_and_make_worker_consume_every_queue():
     default = re.search(r"^QUEUES \?= (\S+)$", makefile, re.M)
     assert default and set(default.group(1).split(",")) == set(settings.ZHUCUN_WORKER_QUEUES)
     commands = [line for line in makefile.splitlines() if "celery -A config worker" in line]
-    assert len(commands) == 2  # make run and make worker
+    assert len(commands) == 3  # make run, make serve and make worker
     assert all("-Q $(QUEUES)" in command for command in commands)
