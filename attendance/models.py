@@ -280,3 +280,41 @@ class MonthlyTotal(models.Model):
     @classmethod
     def area_q(cls, area):
         return area.q(county="county_id", township="township_id")
+
+
+class ReportReminder(models.Model):
+    """A 催报 (DOMAIN.md §4): organization staff chasing a township's late sheet for a month.
+
+    The row is the log: who chased which township for which month, when, with what words. The
+    township sees it on its dashboard until that month's sheet is accepted.
+    """
+
+    township = models.ForeignKey(
+        "villages.Township", on_delete=models.CASCADE, related_name="report_reminders", verbose_name=_("乡镇")
+    )
+    month = models.DateField(_("月份"), help_text=_("该月 1 日"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("催报人"),
+    )
+    sent_at = models.DateTimeField(_("催报时间"), auto_now_add=True)
+    note = models.CharField(_("附言"), max_length=500, blank=True)
+    emailed_to = models.CharField(_("邮件发送至"), max_length=500, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = _("催报记录")
+        verbose_name_plural = _("催报记录")
+        indexes = [models.Index(fields=["township", "month"])]
+
+    def __str__(self):
+        return f"{self.township} {self.month:%Y-%m} · {self.sent_at:%Y-%m-%d}"
+
+    @classmethod
+    def area_q(cls, area):
+        return _month_scope(area)

@@ -46,7 +46,9 @@ def _uploads(user):
 
 @login_required
 def upload(request):
-    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    # The dashboard's to-do panel links here with ?month=YYYY-MM for the sheet still missing.
+    initial = {"month": request.GET["month"]} if parse_month(request.GET.get("month")) else {}
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
         row = AttendanceUpload(

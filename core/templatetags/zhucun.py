@@ -72,3 +72,19 @@ def percent(value, digits=1):
         return f"{float(value) * 100:.{int(digits)}f}%"
     except (TypeError, ValueError):
         return "—"
+
+
+@register.filter(name="person")
+def person_filter(user, default="—"):
+    """A user as people know them: ``组织部 王明`` (core.people.person)."""
+    from core.people import person
+
+    return person(user, default)
+
+
+@register.filter
+def month_cn(value):
+    """A month as words: 2026年11月."""
+    if not value:
+        return ""
+    return f"{value.year}年{value.month}月"
