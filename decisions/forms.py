@@ -93,6 +93,12 @@ class FindingForm(forms.ModelForm):
         return value
 
 
+class ApproveForm(forms.Form):
+    note = forms.CharField(
+        label=_("审核意见（可选）"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class RejectForm(forms.Form):
     reason = forms.CharField(label=_("驳回理由"), widget=forms.Textarea(attrs={"rows": 3}))
 

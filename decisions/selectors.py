@@ -39,9 +39,33 @@ def decisions_for(area: Area):
     )
 
 
-def decision_list(area: Area, *, kind="", status="", township_id=None, rule="", period=""):
+# Sortable columns of the decision list (?sort=KEY, or -KEY for descending). The default reads
+# like a review session: rule by rule, then township, village and the person's name.
+SORTS = {
+    "rule": ("rule",),
+    "kind": ("kind",),
+    "status": ("status",),
+    "township": ("township__code",),
+    "village": ("posting__village__code",),
+    "subject": ("cadre__name_initials", "cadre__name", "unit__name"),
+    "proposed": ("proposed_on",),
+    "issued": ("decision_date", "number_seq"),
+}
+DEFAULT_ORDER = ("rule", "township__code", "posting__village__code", "cadre__name_initials", "unit__name")
+
+
+def sort_order(sort: str) -> tuple[str, ...]:
+    """The ORDER BY of a ``sort`` value; unknown values give the default order. Ends with id."""
+    key = (sort or "").lstrip("-")
+    if key not in SORTS:
+        return (*DEFAULT_ORDER, "id")
+    prefix = "-" if sort.startswith("-") else ""
+    return (*(prefix + f for f in SORTS[key]), *DEFAULT_ORDER, f"{prefix}id")
+
+
+def decision_list(area: Area, *, kind="", status="", township_id=None, rule="", period="", sort=""):
     """The filtered list and, separately, the same list before the status filter (for the counts)."""
-    qs = decisions_for(area)
+    qs = decisions_for(area).select_related("posting__village")
     if kind:
         qs = qs.filter(kind=kind)
     if township_id:
@@ -54,7 +78,7 @@ def decision_list(area: Area, *, kind="", status="", township_id=None, rule="", 
     before_status = qs
     if status:
         qs = qs.filter(status=status)
-    return qs.order_by("-proposed_on", "-id"), before_status
+    return qs.order_by(*sort_order(sort)), before_status
 
 
 def status_counts(queryset) -> list[dict]:
@@ -67,7 +91,7 @@ def status_counts(queryset) -> list[dict]:
 
 def decision_detail(area: Area, pk: int):
     return decisions_for(area).prefetch_related(
-        Prefetch("events", queryset=DecisionEvent.objects.select_related("actor")),
+        Prefetch("events", queryset=DecisionEvent.objects.select_related("actor__staff_profile__township")),
         Prefetch("revoked_by", queryset=Decision.objects.order_by("id")),
     )
 

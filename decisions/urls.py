@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.decision_list, name="list"),
     path("export/", views.decision_export, name="export"),
     path("run/", views.run_rules, name="run_rules"),
+    path("bulk/", views.decision_bulk, name="bulk"),
     path("recalls/", views.recall_list, name="recalls"),
     path("rewards/", views.reward_list, name="rewards"),
     path("replacements/", views.replacement_list, name="replacements"),

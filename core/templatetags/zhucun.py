@@ -88,3 +88,21 @@ def month_cn(value):
     if not value:
         return ""
     return f"{value.year}年{value.month}月"
+
+
+@register.inclusion_tag("partials/sort_th.html", takes_context=True)
+def sort_th(context, key, label, css=""):
+    """A column header that sorts the list by ``key`` (?sort=key, again for -key, descending)."""
+    current = context["request"].GET.get("sort", "")
+    if current == key:
+        target, direction = f"-{key}", "asc"
+    elif current == f"-{key}":
+        target, direction = key, "desc"
+    else:
+        target, direction = key, ""
+    return {
+        "url": querystring_with(context, sort=target, page=None),
+        "label": label,
+        "direction": direction,
+        "css": css,
+    }
