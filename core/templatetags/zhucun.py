@@ -106,3 +106,11 @@ def sort_th(context, key, label, css=""):
         "direction": direction,
         "css": css,
     }
+
+
+@register.filter
+def mask_id(value):
+    """身份证号 masked for lists (150599********907X); detail pages and exports show it whole."""
+    from core.idcard import mask
+
+    return mask(value)
