@@ -45,9 +45,9 @@ def leaves_for_user(user):
         "posting",
         "posting__village",
         "posting__village__township",
-        "created_by",
-        "township_decided_by",
-        "county_decided_by",
+        "created_by__staff_profile__township",
+        "township_decided_by__staff_profile__township",
+        "county_decided_by__staff_profile__township",
     )
 
 

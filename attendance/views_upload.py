@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from attendance.exports import write_upload_history
 from attendance.forms import TemplateForm, UploadForm, parse_month
 from attendance.importing import CellError, apply_upload
 from attendance.marks import legend
@@ -40,7 +41,7 @@ def _attachment(data: bytes, filename: str) -> HttpResponse:
 
 def _uploads(user):
     return AttendanceUpload.objects.for_user(user).select_related(
-        "township", "township__county", "uploaded_by"
+        "township", "township__county", "uploaded_by__staff_profile__township"
     )
 
 
@@ -163,6 +164,8 @@ def history(request):
     status = request.GET.get("status") or ""
     if status in AttendanceUpload.Status.values:
         qs = qs.filter(status=status)
+    if request.GET.get("format") == "xlsx":
+        return _attachment(write_upload_history(qs.iterator(chunk_size=2000)), "考勤上报记录.xlsx")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -194,7 +197,7 @@ def board(request):
     accepted = (
         AttendanceUpload.objects.for_user(request.user)
         .filter(status=AttendanceUpload.Status.ACCEPTED, month__gte=months[-1])
-        .select_related("uploaded_by")
+        .select_related("uploaded_by__staff_profile__township")
         .order_by("decided_at")
     )
     latest = {(u.township_id, u.month): u for u in accepted}
