@@ -114,3 +114,16 @@ def mask_id(value):
     from core.idcard import mask
 
     return mask(value)
+
+
+@register.filter
+def money(value):
+    """An amount in yuan with thousands separators and two places: 1,196,400.00."""
+    from decimal import Decimal, InvalidOperation
+
+    if value in (None, ""):
+        return "—"
+    try:
+        return f"{Decimal(str(value)):,.2f}"
+    except InvalidOperation:
+        return value
