@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/revoke/", views.decision_revoke, name="revoke"),
     path("inspections/", views.inspection_list, name="inspection_list"),
     path("inspections/new/", views.inspection_create, name="inspection_create"),
+    path("inspections/picker/", views.inspection_picker, name="inspection_picker"),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
     path("inspections/<int:pk>/edit/", views.inspection_edit, name="inspection_edit"),
     path("inspections/<int:pk>/findings/new/", views.finding_create, name="finding_create"),

@@ -10,8 +10,9 @@ from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.forms import DateField
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,7 +24,15 @@ from core.listing import choice_param, int_param, paginate
 from core.scoping import area_for
 from decisions import bulk, selectors, services
 from decisions.exports import write_decisions
-from decisions.forms import ApproveForm, CorrectionForm, FindingForm, InspectionForm, IssueForm, RejectForm
+from decisions.forms import (
+    ApproveForm,
+    CorrectionForm,
+    FindingForm,
+    InspectionForm,
+    IssueForm,
+    RejectForm,
+    cadre_picker,
+)
 from decisions.models import Decision, Finding, IllegalTransition, Inspection
 from decisions.notices import notice
 from villages.models import County, Township
@@ -408,6 +417,20 @@ def _inspection_form(request, inspection):
         messages.success(request, _("督查记录已保存。"))
         return redirect("decisions:inspection_detail", pk=saved.pk)
     return render(request, "decisions/inspection_form.html", {"form": form, "inspection": inspection})
+
+
+@login_required
+def inspection_picker(request):
+    """The cadre half of the inspection form's picker (htmx): cadres in post in the ticked villages."""
+    _require_act(request.user)
+    village_ids = {int(v) for v in request.GET.getlist("villages") if v.isdigit()}
+    chosen = {int(v) for v in request.GET.getlist("cadres") if v.isdigit()}
+    try:
+        day = DateField().clean(request.GET.get("date"))
+    except ValidationError:
+        day = timezone.localdate()
+    groups = cadre_picker(user=request.user, village_ids=village_ids, chosen=chosen, day=day)
+    return render(request, "decisions/partials/cadre_picker.html", {"cadre_groups": groups})
 
 
 @login_required
