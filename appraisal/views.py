@@ -711,6 +711,24 @@ class ScoreImportForm(forms.Form):
     file = forms.FileField(label=_("评分表（.xlsx）"))
 
 
+def _score_layout(county, year) -> list[dict]:
+    """The score workbook's layout for the page's help: the scheme's manual indicators as columns."""
+    indicators = manual_indicators(get_or_create_scheme(county=county, year=year))
+    header = [
+        "身份证号",
+        "姓名",
+        *[f"{i.name}（{i.max_points.normalize():f}分）" for i in indicators],
+        "民主测评满意率",
+    ]
+    example = [
+        "150599198503120310",
+        "张伟",
+        *[f"{(i.max_points * 8 / 10).normalize():f}" for i in indicators],
+        "95",
+    ]
+    return [{"name": "评分", "header": header, "rows": [example]}]
+
+
 @login_required
 def score_import(request):
     _require_edit(request.user)
@@ -746,6 +764,7 @@ def score_import(request):
             "quarter_text": quarter_label(year, quarter),
             "quarters": _quarter_choices(year, quarter),
             "form": form,
+            "layout_sheets": _score_layout(county, year),
             "result": result,
         },
     )

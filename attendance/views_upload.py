@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from attendance.examples import EXAMPLE_FILENAME, example_sheets
 from attendance.exports import write_upload_history
-from attendance.forms import TemplateForm, UploadForm, parse_month
+from attendance.forms import TemplateForm, UploadForm, parse_month, previous_month
 from attendance.importing import CellError, apply_upload
 from attendance.marks import legend
 from attendance.models import AttendanceUpload, Mark
@@ -27,7 +28,8 @@ from attendance.tasks.upload import check_upload_task
 from attendance.template_xlsx import build_template, template_filename
 from attendance.xlsx_annotate import annotate
 from cadres.models import Posting
-from core.xlsx import SpreadsheetRejected
+from core.scoping import area_for
+from core.xlsx import SpreadsheetRejected, example_workbook
 from villages.models import Township
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -69,7 +71,31 @@ def upload(request):
             transaction.on_commit(lambda: check_upload_task.delay(row.pk))
         return redirect("attendance:upload_detail", pk=row.pk)
     recent = _uploads(request.user)[:10]
-    return render(request, "attendance/upload.html", {"form": form, "recent": recent, "legend": legend()})
+    return render(
+        request,
+        "attendance/upload.html",
+        {
+            "form": form,
+            "recent": recent,
+            "legend": legend(),
+            "layout_sheets": example_sheets(),
+            "template_query": _template_query(request.user),
+        },
+    )
+
+
+def _template_query(user) -> str:
+    """For a township user, the query that downloads last month's pre-filled template at once."""
+    area = area_for(user)
+    if not area.is_township:
+        return ""
+    return f"?township={area.township_id}&month={previous_month():%Y-%m}"
+
+
+@login_required
+def example(request):
+    """The example workbook of the upload page's help (both layouts, fictitious cadres)."""
+    return _attachment(example_workbook(example_sheets()), EXAMPLE_FILENAME)
 
 
 def _detail_context(upload: AttendanceUpload) -> dict:

@@ -170,3 +170,22 @@ def cell_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+def example_workbook(sheets) -> bytes:
+    """A small example workbook for the help of an upload page: ``sheets`` is a list of
+    ``{"name", "header", "rows"}``; every cell is written as text (formula-safe)."""
+    import xlsxwriter
+
+    output = io.BytesIO()
+    workbook = xlsxwriter.Workbook(output, {"in_memory": True, "strings_to_formulas": False})
+    bold = workbook.add_format({"bold": True, "bg_color": "#F0F1F3", "border": 1})
+    for sheet in sheets:
+        ws = workbook.add_worksheet(sheet["name"])
+        ws.write_row(0, 0, [safe_text(h) for h in sheet["header"]], bold)
+        for r, row in enumerate(sheet["rows"], start=1):
+            for c, value in enumerate(row):
+                ws.write_string(r, c, safe_text(str(value)))
+        ws.set_column(0, len(sheet["header"]) - 1, 12)
+    workbook.close()
+    return output.getvalue()
