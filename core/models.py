@@ -12,7 +12,9 @@ class StaffProfile(models.Model):
         TOWNSHIP = "TOWNSHIP", _("乡镇")
         CADRE = "CADRE", _("干部")
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile", verbose_name=_("用户")
+    )
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices)
     counties = models.ManyToManyField(
         "villages.County", blank=True, related_name="staff", verbose_name=_("所辖县"),
