@@ -11,7 +11,13 @@ from __future__ import annotations
 import datetime as dt
 
 from attendance.leave import leave_queue
-from attendance.reminders import late_sheets, reminders_for_township, sheet_states
+from attendance.reminders import (
+    LATE_MONTHS_BACK,
+    late_sheets,
+    previous_months,
+    reminders_for_township,
+    sheet_states,
+)
 from core.scoping import area_for
 from decisions.models import Decision
 from decisions.selectors import overdue_replacements
@@ -23,7 +29,13 @@ def township_todo(user, *, today: dt.date) -> dict:
     township = Township.objects.select_related("county").get(pk=area.township_id)
     this_month = today.replace(day=1)
     last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
-    sheets = sheet_states(township, [last_month, this_month], today=today)
+    # This month and last month always; an older month only while it is still missing (late).
+    months = [*reversed(previous_months(today, LATE_MONTHS_BACK)), this_month]
+    sheets = [
+        s
+        for s in sheet_states(township, months, today=today)
+        if s.month in (last_month, this_month) or s.state not in ("accepted", "none")
+    ]
     open_months = [s.month for s in sheets if s.state != "accepted"]
     leave = leave_queue(user).order_by("start_date", "id")
     return {

@@ -44,7 +44,13 @@ def test_township_sees_its_late_and_waiting_sheets_with_links(world, client_for,
     pending = accepted_upload(world.a1, JUNE, status=AttendanceUpload.Status.PENDING)
     response = client_for(world.township_a1).get(reverse("dashboard"))
     sheets = response.context["todo"]["sheets"]
-    assert [(s.month, s.state, s.late) for s in sheets] == [(MAY, "missing", True), (JUNE, "pending", False)]
+    # March and April are late too: an older month stays listed while it is missing.
+    assert [(s.month, s.state, s.late) for s in sheets] == [
+        (dt.date(2026, 3, 1), "missing", True),
+        (dt.date(2026, 4, 1), "missing", True),
+        (MAY, "missing", True),
+        (JUNE, "pending", False),
+    ]
     html = response.content.decode()
     assert f"{reverse('attendance:upload')}?month=2026-05" in html
     assert reverse("attendance:upload_detail", args=[pending.pk]) in html
@@ -161,3 +167,17 @@ def test_header_names_the_person_and_their_area(world, client_for, fixed_today):
     assert "组织部 王明 · 开鲁县" in client_for(world.county_staff).get(reverse("dashboard")).content.decode()
     html = client_for(world.township_a1).get(reverse("dashboard")).content.decode()
     assert "开鲁镇 李娜" in html and "开鲁镇 李娜 · 开鲁镇" not in html
+
+
+def test_an_older_late_month_stays_on_the_townships_list_with_its_reminder(world, client_for, fixed_today):
+    accepted_upload(world.a1, MAY)
+    accepted_upload(world.a1, JUNE)
+    accepted_upload(world.a1, dt.date(2026, 3, 1))
+    client_for(world.county_staff).post(reverse("remind"), {"late": [f"{world.a1.pk}:2026-04"]})
+    todo = client_for(world.township_a1).get(reverse("dashboard")).context["todo"]
+    assert [(s.month, s.state) for s in todo["sheets"]] == [
+        (dt.date(2026, 4, 1), "missing"),
+        (MAY, "accepted"),
+        (JUNE, "accepted"),
+    ]
+    assert [r.month for r in todo["reminders"]] == [dt.date(2026, 4, 1)]
