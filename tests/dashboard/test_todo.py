@@ -181,3 +181,21 @@ def test_an_older_late_month_stays_on_the_townships_list_with_its_reminder(world
         (JUNE, "accepted"),
     ]
     assert [r.month for r in todo["reminders"]] == [dt.date(2026, 4, 1)]
+
+
+def test_the_reminder_log_is_in_the_admin_read_only_and_scoped(world, client, fixed_today):
+    from django.contrib.auth.models import Permission
+
+    client.force_login(world.county_staff)
+    client.post(reverse("remind"), {"late": [f"{world.a1.pk}:2026-05"]})
+    staff = world.outsider
+    staff.is_staff = True
+    staff.save()
+    staff.user_permissions.add(Permission.objects.get(codename="view_reportreminder"))
+    client.force_login(world.admin)
+    html = client.get(reverse("admin:attendance_reportreminder_changelist")).content.decode()
+    assert "开鲁镇" in html
+    assert client.get(reverse("admin:attendance_reportreminder_add")).status_code == 403
+    client.force_login(staff)
+    other = client.get(reverse("admin:attendance_reportreminder_changelist"))
+    assert other.status_code == 200 and "开鲁镇" not in other.content.decode()
