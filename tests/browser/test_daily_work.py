@@ -46,7 +46,7 @@ def test_the_township_finishes_last_months_sheet_from_its_dashboard(
     last_month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     page = chromium.new_page(viewport={"width": 1366, "height": 900})
     browser_login(page, live_server, world.township_a1.username)
-    row = page.locator("#todo-sheets tr.sheet-missing").first
+    row = page.locator("#todo-sheets tr.sheet-missing", has_text=f"{last_month.year}年{last_month.month}月")
     assert row.is_visible() and "未上传" in row.inner_text()
     with page.expect_download() as download:
         row.get_by_text("下载模板").click()
