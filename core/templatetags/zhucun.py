@@ -85,9 +85,11 @@ def person_filter(user, default="—"):
 @register.filter
 def month_cn(value):
     """A month as words: 2026年11月."""
+    from django.utils.translation import gettext
+
     if not value:
         return ""
-    return f"{value.year}年{value.month}月"
+    return gettext("%(year)s年%(month)s月") % {"year": value.year, "month": value.month}
 
 
 @register.inclusion_tag("partials/sort_th.html", takes_context=True)
