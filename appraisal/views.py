@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, F, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -60,12 +60,16 @@ from appraisal.scoring import (
     quarter_label,
 )
 from cadres.models import Cadre, Posting
+from cadres.selectors import search_q
+from core.listing import PAGE_SIZE as PAGE_SIZE_LISTS
 from core.replica import replica_reads
 from core.scoping import area_for
 from core.xlsx import SpreadsheetRejected
-from villages.models import County, Policy, Township
+from villages.models import County, Policy, Township, Village
 
 PAGE_SIZE = 30
+# Ranking pages list 50 rows a page, like the other lists (core.listing).
+RANKING_PAGE_SIZE = PAGE_SIZE_LISTS
 
 
 def _can_edit(user) -> bool:
@@ -137,6 +141,12 @@ class RankingFilterForm(forms.Form):
         choices=[("", _("全部等次")), *Grade.choices, ("NONE", _("不参与排名"))],
         required=False,
     )
+    q = forms.CharField(
+        label=_("搜索"),
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(attrs={"placeholder": _("姓名、拼音首字母或村名"), "size": 16}),
+    )
 
     def __init__(self, data, *, user, county):
         # Links may name a cohort or grade by its Chinese label (?cohort=负责人); map it to the value.
@@ -152,6 +162,10 @@ class RankingFilterForm(forms.Form):
             Township.objects.for_user(user).filter(county=county).order_by("code")
         )
 
+    def has_filters(self) -> bool:
+        self.is_valid()
+        return any(getattr(self, "cleaned_data", {}).get(k) for k in ("township", "cohort", "grade", "q"))
+
     def apply(self, queryset):
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
@@ -163,6 +177,11 @@ class RankingFilterForm(forms.Form):
             queryset = queryset.filter(ranked=False)
         elif data.get("grade"):
             queryset = queryset.filter(grade=data["grade"])
+        if data.get("q"):
+            queryset = queryset.filter(
+                search_q(data["q"], name="cadre__name", initials="cadre__name_initials")
+                | Q(village__name__icontains=data["q"].strip())
+            )
         return queryset
 
 
@@ -224,10 +243,10 @@ def _url_pattern(name: str) -> str:
     return reverse(name, args=[987654321]).replace("987654321", "{}")
 
 
-def _ranking_tables(results) -> list[tuple]:
-    """The ranking page's tables, one per cohort: each row's HTML built here from a narrow
-    ``values_list`` (a county lists hundreds of rows; model instances and per-row template tags
-    were most of the page's time). Text is escaped; numbers are shown as the template showed them."""
+def _ranking_tables(rows) -> list[tuple]:
+    """The ranking page's tables, one per cohort on the page: each row's HTML built here from a
+    narrow ``values_list`` (``_ROW_FIELDS``; model instances and per-row template tags were most
+    of the page's time). Text is escaped; numbers are shown as the template showed them."""
     history_url = _url_pattern("appraisal:cadre_history")
     breakdown_url = _url_pattern("appraisal:breakdown")
     roles = {value: str(label) for value, label in Posting.Role.choices}
@@ -242,7 +261,7 @@ def _ranking_tables(results) -> list[tuple]:
         return html.escape(str(value or ""))
 
     groups: dict[str, list[str]] = defaultdict(list)
-    for row in exports.ranking_rows(results).values_list(*_ROW_FIELDS):
+    for row in rows:
         (pk, cohort, rank, township, village, cadre_id, name, role, unit, days) = row[:10]
         common, discipline, democratic, bonus, deduction, composite, ranked, grade = row[10:]
         if not ranked:
@@ -253,8 +272,8 @@ def _ranking_tables(results) -> list[tuple]:
         groups[cohort].append(
             f'<tr id="result-{pk}">'
             f'<td class="num">{rank or "—"}</td>'
-            f"<td>{text(township)}</td><td>{text(village)}</td>"
-            f'<td><a href="{history_url.format(cadre_id)}" hx-get="{breakdown_url.format(pk)}" '
+            f'<td class="nowrap">{text(township)}</td><td class="nowrap">{text(village)}</td>'
+            f'<td class="nowrap"><a href="{history_url.format(cadre_id)}" hx-get="{breakdown_url.format(pk)}" '
             f'hx-target="#result-{pk}" hx-swap="afterend">{text(name)}</a></td>'
             f"<td>{text(roles.get(role, role))}</td><td>{text(unit)}</td>"
             f'<td class="num">{days}</td>'
@@ -271,7 +290,12 @@ def _ranking_tables(results) -> list[tuple]:
 @replica_reads
 def ranking(request):
     county, year, quarter, base, form = _quarter_results(request)
-    grade_counts = dict(base.order_by().values_list("grade").annotate(n=Count("id")))
+    # The summary, the chart and the rows all follow the filters.
+    filtered = form.apply(base)
+    grade_counts = dict(filtered.order_by().values_list("grade").annotate(n=Count("id")))
+    page = Paginator(exports.ranking_rows(filtered).values_list(*_ROW_FIELDS), RANKING_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "appraisal/ranking.html",
@@ -283,12 +307,14 @@ def ranking(request):
             "quarter_text": quarter_label(year, quarter),
             "quarters": _quarter_choices(year, quarter),
             "form": form,
-            "tables": _ranking_tables(form.apply(base)),
+            "tables": _ranking_tables(page.object_list),
+            "page": page,
+            "filtered": form.has_filters(),
             "categories": CATEGORY_ORDER,
             "total": sum(grade_counts.values()),
             "grade_stats": [(g.label, grade_counts.get(g.value, 0)) for g in Grade],
             "not_ranked": grade_counts.get(None, 0),
-            "chart": _grade_chart(base),
+            "chart": _grade_chart(filtered),
             "can_edit": _can_edit(request.user),
         },
     )
@@ -353,14 +379,15 @@ def annual(request):
     except ValueError:
         year = previous_quarter(timezone.localdate())[0]
     base = AnnualResult.objects.for_user(request.user).filter(county=county, year=year)
-    cohort = request.GET.get("cohort", "")
-    if cohort in Cohort.values:
-        base = base.filter(cohort=cohort)
-    rows = base.select_related("cadre", "township", "village", "posting__unit").order_by(
-        "cohort", "rank", "id"
+    form = RankingFilterForm(request.GET, user=request.user, county=county)
+    filtered = form.apply(base)
+    grade_counts = dict(filtered.order_by().values_list("grade").annotate(n=Count("id")))
+    rows = filtered.select_related("cadre", "township", "village", "posting__unit").order_by(
+        "cohort", F("rank").asc(nulls_last=True), "-composite", "cadre__id_number"
     )
+    page = Paginator(rows, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
     groups: dict[str, list] = defaultdict(list)
-    for r in rows:
+    for r in page.object_list:
         groups[r.cohort].append(r)
     return render(
         request,
@@ -370,8 +397,11 @@ def annual(request):
             "counties": County.objects.for_user(request.user).order_by("code"),
             "year": year,
             "years": list(range(timezone.localdate().year, timezone.localdate().year - 4, -1)),
-            "cohort": cohort,
-            "cohorts": Cohort.choices,
+            "form": form,
+            "page": page,
+            "total": sum(grade_counts.values()),
+            "grade_stats": [(g.label, grade_counts.get(g.value, 0)) for g in Grade],
+            "not_ranked": grade_counts.get(None, 0),
             "tables": [(c, groups[c.value]) for c in Cohort if groups[c.value]],
             "can_edit": _can_edit(request.user),
         },
@@ -573,9 +603,22 @@ def score_entry(request):
         for c in eligible.values()
         if not township_id.isdigit() or c.township_id == int(township_id)
     ]
-    cadres = Cadre.objects.filter(pk__in=ids).order_by("id_number")
-    page = Paginator(cadres, PAGE_SIZE).get_page(request.GET.get("page"))
+    cadres = Cadre.objects.filter(pk__in=ids)
+    q = request.GET.get("q", "").strip()[:50]
+    if q:
+        # Name, pinyin initials or the village of the cadre's posting in the quarter.
+        villages = set(
+            Village.objects.filter(
+                pk__in={c.village_id for c in eligible.values()}, name__icontains=q
+            ).values_list("pk", flat=True)
+        )
+        in_villages = [c.cadre_id for c in eligible.values() if c.village_id in villages]
+        cadres = cadres.filter(search_q(q) | Q(pk__in=in_villages))
+    page = Paginator(cadres.order_by("id_number"), PAGE_SIZE).get_page(request.GET.get("page"))
     on_page = [c.pk for c in page]
+    village_names = dict(
+        Village.objects.filter(pk__in={eligible[pk].village_id for pk in on_page}).values_list("pk", "name")
+    )
     entered = {
         (c, i): p
         for c, i, p in Score.objects.filter(
@@ -594,6 +637,7 @@ def score_entry(request):
             Posting.Role(eligible[cadre.pk].role).label,
             [(i, entered.get((cadre.pk, i.pk))) for i in indicators],
             rates.get(cadre.pk),
+            village_names.get(eligible[cadre.pk].village_id, ""),
         )
         for cadre in page
     ]
@@ -613,6 +657,7 @@ def score_entry(request):
             "page": page,
             "townships": townships,
             "township_id": township_id,
+            "q": q,
         },
     )
 
@@ -672,6 +717,24 @@ class ScoreImportForm(forms.Form):
     file = forms.FileField(label=_("评分表（.xlsx）"))
 
 
+def _score_layout(county, year) -> list[dict]:
+    """The score workbook's layout for the page's help: the scheme's manual indicators as columns."""
+    indicators = manual_indicators(get_or_create_scheme(county=county, year=year))
+    header = [
+        "身份证号",
+        "姓名",
+        *[f"{i.name}（{i.max_points.normalize():f}分）" for i in indicators],
+        "民主测评满意率",
+    ]
+    example = [
+        "150599198503120310",
+        "张伟",
+        *[f"{(i.max_points * 8 / 10).normalize():f}" for i in indicators],
+        "95",
+    ]
+    return [{"name": "评分", "header": header, "rows": [example]}]
+
+
 @login_required
 def score_import(request):
     _require_edit(request.user)
@@ -707,6 +770,7 @@ def score_import(request):
             "quarter_text": quarter_label(year, quarter),
             "quarters": _quarter_choices(year, quarter),
             "form": form,
+            "layout_sheets": _score_layout(county, year),
             "result": result,
         },
     )

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from attendance.models import AttendanceRecord, AttendanceUpload, LeaveRequest, MonthlyTotal
+from attendance.models import AttendanceRecord, AttendanceUpload, LeaveRequest, MonthlyTotal, ReportReminder
 from core.admin import ScopedAdminMixin
 
 
@@ -91,4 +91,24 @@ class MonthlyTotalAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return [f.name for f in self.model._meta.fields]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ReportReminder)
+class ReportReminderAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """催报 log: read-only here; reminders are sent from the dashboard."""
+
+    list_display = ("township", "month", "sent_by", "sent_at", "emailed_to")
+    list_filter = ("month", "township__county")
+    search_fields = ("township__name", "township__code", "note")
+    list_select_related = ("township", "sent_by")
+    date_hierarchy = "sent_at"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

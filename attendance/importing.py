@@ -33,7 +33,7 @@ from attendance.marks import LEAVE_MARKS, MARK_SYMBOLS, Mark, is_blank, parse_ma
 from attendance.models import AttendanceRecord, AttendanceUpload, LeaveRequest
 from attendance.xlsx_guard import check_parts
 from cadres.models import Cadre, Posting
-from core.xlsx import SpreadsheetRejected, cell_ref, cell_text, read_checked
+from core.xlsx import SpreadsheetRejected, cell_ref, cell_text, read_checked, sort_by_cell
 
 logger = logging.getLogger(__name__)
 
@@ -319,8 +319,12 @@ class _Checker:
         self.present.setdefault(cadre.cadre_id, (row, id_col))
         return cadre
 
-    def mark(self, cadre: _Posted, day: dt.date, raw, row: int, col: int, note: str = "") -> None:
-        """Validate one non-blank mark for a cadre-day and keep it."""
+    def mark(self, cadre: _Posted, day: dt.date, raw, row: int, col: int, note: str = "", dups=None) -> None:
+        """Validate one non-blank mark for a cadre-day and keep it.
+
+        ``dups``: a list that collects the row's days already marked elsewhere, so that a
+        duplicated row is reported once (see ``matrix``) rather than once per day.
+        """
         status = parse_mark(raw)
         key = cadre.cadre_id * 32 + day.day
         if status is None:
@@ -352,6 +356,9 @@ class _Checker:
             )
             return
         earlier = self.seen.get(key)
+        if earlier is not None and dups is not None:
+            dups.append((day, col, earlier))
+            return
         if earlier is not None:
             self.error(
                 row,
@@ -475,6 +482,7 @@ class _Checker:
             )
             if cadre is None:
                 continue
+            dups: list = []
             for i, day, value in marked:
                 if day == 0:
                     self.error(
@@ -484,7 +492,20 @@ class _Checker:
                         % {"head": cell_text(header[i]), "month": f"{self.month:%Y年%m月}"},
                     )
                     continue
-                self.mark(cadre, day, value, r, i + col_offset)
+                self.mark(cadre, day, value, r, i + col_offset, dups=dups)
+            if dups:
+                # One error for the row (a copied row would otherwise give one per day).
+                self.error(
+                    r,
+                    dups[0][1],
+                    _("%(name)s 这一行重复填报了 %(n)s 天：%(days)s（与 %(cell)s 所在行重复）")
+                    % {
+                        "name": cadre.name,
+                        "n": len(dups),
+                        "days": "、".join(self.day_text(d) for d, _c, _e in dups),
+                        "cell": self.ref(*dups[0][2]),
+                    },
+                )
             for i, day in ((i, d) for i, d in day_cols if d and is_blank(row[i])):
                 self.missing_cells.setdefault(cadre.cadre_id * 32 + day.day, (r, i + col_offset))
         self.header_id_cell = (header_index, id_col + col_offset)
@@ -693,8 +714,9 @@ def check_file(
         checker.finish_unknown()
         checker.finish_missing()
         checker.leave_warnings()
-    result.errors = checker.errors
-    result.warnings = checker.warnings
+    # In reading order: the file first, then sheet by sheet, row by row, column by column.
+    result.errors = sort_by_cell(checker.errors)
+    result.warnings = sort_by_cell(checker.warnings)
     result.layout = checker.layout
     result.sheet = checker.sheet
     if result.errors:

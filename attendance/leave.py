@@ -54,10 +54,10 @@ def leaves_for_user(user):
         "posting",
         "posting__village",
         "posting__village__township",
-        "created_by",
-        "village_decided_by",
-        "township_decided_by",
-        "county_decided_by",
+        "created_by__staff_profile__township",
+        "village_decided_by__staff_profile__township",
+        "township_decided_by__staff_profile__township",
+        "county_decided_by__staff_profile__township",
     )
 
 

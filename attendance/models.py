@@ -64,7 +64,7 @@ class AttendanceUpload(models.Model):
     as_of = models.DateField(_("上报日期"))
     file = models.FileField(_("原始文件"), upload_to="attendance/%Y/%m/", max_length=255)
     original_name = models.CharField(_("文件名"), max_length=255)
-    sha256 = models.CharField(max_length=64, blank=True)
+    sha256 = models.CharField(_("文件校验值（SHA-256）"), max_length=64, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -127,7 +127,12 @@ class AttendanceRecord(models.Model):
         db_constraint=False,
     )
     township = models.ForeignKey(
-        "villages.Township", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+        "villages.Township",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+        verbose_name=_("乡镇"),
     )
     month = models.DateField(_("月份"))
     date = models.DateField(_("日期"))
@@ -141,6 +146,7 @@ class AttendanceRecord(models.Model):
         related_name="+",
         db_constraint=False,
         db_index=False,
+        verbose_name=_("来源上传"),
     )
 
     objects = ScopedManager()
@@ -257,13 +263,23 @@ class LeaveRequest(models.Model):
 class MonthlyTotal(models.Model):
     """DOMAIN.md §5: one row per posting per month, upserted by the monthly job."""
 
-    posting = models.ForeignKey("cadres.Posting", on_delete=models.CASCADE, related_name="monthly_totals")
-    cadre = models.ForeignKey("cadres.Cadre", on_delete=models.CASCADE, related_name="monthly_totals")
-    county = models.ForeignKey("villages.County", on_delete=models.CASCADE, related_name="+")
-    township = models.ForeignKey("villages.Township", on_delete=models.CASCADE, related_name="+")
-    village = models.ForeignKey("villages.Village", on_delete=models.CASCADE, related_name="+")
+    posting = models.ForeignKey(
+        "cadres.Posting", on_delete=models.CASCADE, related_name="monthly_totals", verbose_name=_("选派")
+    )
+    cadre = models.ForeignKey(
+        "cadres.Cadre", on_delete=models.CASCADE, related_name="monthly_totals", verbose_name=_("干部")
+    )
+    county = models.ForeignKey(
+        "villages.County", on_delete=models.CASCADE, related_name="+", verbose_name=_("县")
+    )
+    township = models.ForeignKey(
+        "villages.Township", on_delete=models.CASCADE, related_name="+", verbose_name=_("乡镇")
+    )
+    village = models.ForeignKey(
+        "villages.Village", on_delete=models.CASCADE, related_name="+", verbose_name=_("村")
+    )
     month = models.DateField(_("月份"))
-    days_in_month = models.PositiveSmallIntegerField()
+    days_in_month = models.PositiveSmallIntegerField(_("当月天数"))
     posted_days = models.PositiveSmallIntegerField(_("驻村天数"))
     on_site_days = models.PositiveSmallIntegerField(_("在岗天数"))
     overnight_days = models.PositiveSmallIntegerField(_("住村天数"))
@@ -280,7 +296,7 @@ class MonthlyTotal(models.Model):
     ytd_posted_days = models.PositiveSmallIntegerField(_("本年驻村天数"), default=0)
     ytd_on_site_days = models.PositiveSmallIntegerField(_("本年在岗天数"), default=0)
     ytd_required_on_site = models.PositiveSmallIntegerField(_("本年应在岗天数"), default=0)
-    computed_at = models.DateTimeField(auto_now=True)
+    computed_at = models.DateTimeField(_("计算时间"), auto_now=True)
 
     objects = ScopedManager()
 
@@ -299,3 +315,41 @@ class MonthlyTotal(models.Model):
     @classmethod
     def area_q(cls, area):
         return area.q(county="county_id", township="township_id")
+
+
+class ReportReminder(models.Model):
+    """A 催报 (DOMAIN.md §4): organization staff chasing a township's late sheet for a month.
+
+    The row is the log: who chased which township for which month, when, with what words. The
+    township sees it on its dashboard until that month's sheet is accepted.
+    """
+
+    township = models.ForeignKey(
+        "villages.Township", on_delete=models.CASCADE, related_name="report_reminders", verbose_name=_("乡镇")
+    )
+    month = models.DateField(_("月份"), help_text=_("该月 1 日"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("催报人"),
+    )
+    sent_at = models.DateTimeField(_("催报时间"), auto_now_add=True)
+    note = models.CharField(_("附言"), max_length=500, blank=True)
+    emailed_to = models.CharField(_("邮件发送至"), max_length=500, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = _("催报记录")
+        verbose_name_plural = _("催报记录")
+        indexes = [models.Index(fields=["township", "month"])]
+
+    def __str__(self):
+        return f"{self.township} {self.month:%Y-%m} · {self.sent_at:%Y-%m-%d}"
+
+    @classmethod
+    def area_q(cls, area):
+        return _month_scope(area)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("upload/<int:pk>/annotated.xlsx", views.upload_annotated, name="upload_annotated"),
     path("upload/<int:pk>/file/", views.upload_file, name="upload_file"),
     path("template/", views.template, name="template"),
+    path("upload/example.xlsx", views.example, name="upload_example"),
     path("history/", views.history, name="history"),
     path("board/", views.board, name="board"),
 ]

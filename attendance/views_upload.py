@@ -17,7 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from attendance.forms import TemplateForm, UploadForm, parse_month
+from attendance.examples import EXAMPLE_FILENAME, example_sheets
+from attendance.exports import write_upload_history
+from attendance.forms import TemplateForm, UploadForm, parse_month, previous_month
 from attendance.importing import CellError, apply_upload
 from attendance.marks import legend
 from attendance.models import AttendanceUpload, Mark
@@ -25,7 +27,8 @@ from attendance.template_xlsx import build_template, template_filename
 from attendance.upload_checks import recheck, start_check
 from attendance.xlsx_annotate import annotate
 from cadres.models import Posting
-from core.xlsx import SpreadsheetRejected
+from core.scoping import area_for
+from core.xlsx import SpreadsheetRejected, example_workbook
 from villages.models import Township
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -39,13 +42,15 @@ def _attachment(data: bytes, filename: str) -> HttpResponse:
 
 def _uploads(user):
     return AttendanceUpload.objects.for_user(user).select_related(
-        "township", "township__county", "uploaded_by"
+        "township", "township__county", "uploaded_by__staff_profile__township"
     )
 
 
 @login_required
 def upload(request):
-    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    # The dashboard's to-do panel links here with ?month=YYYY-MM for the sheet still missing.
+    initial = {"month": request.GET["month"]} if parse_month(request.GET.get("month")) else {}
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
         row = AttendanceUpload(
@@ -62,7 +67,31 @@ def upload(request):
         start_check(upload_id=row.pk)
         return redirect("attendance:upload_detail", pk=row.pk)
     recent = _uploads(request.user)[:10]
-    return render(request, "attendance/upload.html", {"form": form, "recent": recent, "legend": legend()})
+    return render(
+        request,
+        "attendance/upload.html",
+        {
+            "form": form,
+            "recent": recent,
+            "legend": legend(),
+            "layout_sheets": example_sheets(),
+            "template_query": _template_query(request.user),
+        },
+    )
+
+
+def _template_query(user) -> str:
+    """For a township user, the query that downloads last month's pre-filled template at once."""
+    area = area_for(user)
+    if not area.is_township:
+        return ""
+    return f"?township={area.township_id}&month={previous_month():%Y-%m}"
+
+
+@login_required
+def example(request):
+    """The example workbook of the upload page's help (both layouts, fictitious cadres)."""
+    return _attachment(example_workbook(example_sheets()), EXAMPLE_FILENAME)
 
 
 def _detail_context(upload: AttendanceUpload) -> dict:
@@ -169,6 +198,8 @@ def history(request):
     status = request.GET.get("status") or ""
     if status in AttendanceUpload.Status.values:
         qs = qs.filter(status=status)
+    if request.GET.get("format") == "xlsx":
+        return _attachment(write_upload_history(qs.iterator(chunk_size=2000)), "考勤上报记录.xlsx")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -200,7 +231,7 @@ def board(request):
     accepted = (
         AttendanceUpload.objects.for_user(request.user)
         .filter(status=AttendanceUpload.Status.ACCEPTED, month__gte=months[-1])
-        .select_related("uploaded_by")
+        .select_related("uploaded_by__staff_profile__township")
         .order_by("decided_at")
     )
     latest = {(u.township_id, u.month): u for u in accepted}

@@ -23,7 +23,7 @@ class DispatchingUnit(models.Model):
 
     code = models.CharField(_("单位代码"), max_length=32, unique=True)
     name = models.CharField(_("单位名称"), max_length=128)
-    name_initials = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    name_initials = models.CharField(_("拼音首字母"), max_length=64, blank=True, editable=False, db_index=True)
     level = models.CharField(_("级别"), max_length=16, choices=Level.choices)
     county = models.ForeignKey(
         "villages.County", on_delete=models.PROTECT, related_name="units", verbose_name=_("所属县")
@@ -183,7 +183,7 @@ class Posting(models.Model):
     planned_end_date = models.DateField(_("计划结束日期"))
     actual_end_date = models.DateField(_("实际结束日期"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = models.Manager.from_queryset(PostingQuerySet)()
 

@@ -230,6 +230,13 @@ CELERY_TASK_ROUTES = {
     "appraisal.tasks.rank_previous_quarter_all_counties": {"queue": ZHUCUN_REPORTS_QUEUE},
 }
 
+# Mail (催报 notices): off unless EMAIL_URL is set, e.g. smtp+tls://user:pass@smtp.example.gov.cn:587.
+EMAIL_URL = env.str("EMAIL_URL", default="")
+if EMAIL_URL:
+    vars().update(env.email_url("EMAIL_URL"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="zhucun@localhost")
+ZHUCUN_EMAIL_ENABLED = bool(EMAIL_URL)
+
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from dashboard import views as dashboard_views
+
 admin.site.site_header = _("驻村干部管理系统")
 admin.site.site_title = _("驻村干部管理系统")
 admin.site.index_title = _("系统管理")
@@ -9,6 +11,8 @@ admin.site.index_title = _("系统管理")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", dashboard_views.home, name="dashboard"),
+    path("remind/", dashboard_views.remind, name="remind"),
     path("", include("core.urls")),
     path("villages/", include("villages.urls")),
     path("cadres/", include("cadres.urls")),

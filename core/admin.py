@@ -78,12 +78,13 @@ class _ProfileScopingMixin(ScopedAdminMixin):
 
 @admin.register(StaffProfile)
 class StaffProfileAdmin(_ProfileScopingMixin, admin.ModelAdmin):
-    list_display = ("user", "role", "township", "county_names")
+    list_display = ("user", "display_name", "office", "role", "township", "county_names")
     list_filter = ("role",)
     search_fields = (
         "user__username",
         "user__first_name",
         "user__last_name",
+        "display_name",
         "township__name",
         "counties__name",
     )

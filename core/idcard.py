@@ -60,3 +60,15 @@ def make(region: str, birth: dt.date, seq: int, male: bool) -> str:
         seq = (seq + 1) % 1000
     first17 = f"{region}{birth:%Y%m%d}{seq:03d}"
     return first17 + check_digit(first17)
+
+
+def mask(value) -> str:
+    """A 身份证号 for lists: region and the last four kept, birth date and sequence hidden.
+
+    ``150599198001019076`` → ``150599********9076``. Anything that is not 18 characters is
+    shown as it is (a blank stays blank).
+    """
+    value = str(value or "")
+    if len(value) != 18:
+        return value
+    return f"{value[:6]}{'*' * 8}{value[-4:]}"

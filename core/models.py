@@ -12,7 +12,9 @@ class StaffProfile(models.Model):
         TOWNSHIP = "TOWNSHIP", _("乡镇")
         CADRE = "CADRE", _("干部")
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile", verbose_name=_("用户")
+    )
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices)
     counties = models.ManyToManyField(
         "villages.County", blank=True, related_name="staff", verbose_name=_("所辖县"),
@@ -27,6 +29,11 @@ class StaffProfile(models.Model):
     cadre = models.OneToOneField(
         "cadres.Cadre", null=True, blank=True, on_delete=models.PROTECT, related_name="account",
         verbose_name=_("干部"), help_text=_("干部账号必填"),
+    )
+    # How pages, exports and notices name the person (core.people.person): 组织部 王明.
+    display_name = models.CharField(_("姓名"), max_length=50, blank=True, help_text=_("页面和导出中显示的姓名"))
+    office = models.CharField(
+        _("单位/科室"), max_length=100, blank=True, help_text=_("留空时按角色显示：组织部，或所属乡镇名称")
     )
     must_change_password = models.BooleanField(
         _("须修改密码"), default=False, help_text=_("初始密码登录后须先修改密码"),

@@ -4,7 +4,6 @@ from django.urls import path
 from core import views
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
     path("login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
     path("healthz", views.healthz, name="healthz"),
     path("logout/", views.LogoutView.as_view(), name="logout"),

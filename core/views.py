@@ -1,28 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from core.health import health
-from core.models import TaskFailure
-from core.scoping import area_for
-from core.selectors import dashboard_data
-
-
-@login_required
-def dashboard(request):
-    """The user's area at a glance: villages, cadres in post, gaps and the cadres' structure."""
-    data = dashboard_data(area_for(request.user), timezone.localdate())
-    if request.user.is_superuser:
-        # Only superusers: a failed task's arguments may belong to any county.
-        data["task_failures"] = TaskFailure.objects.filter(resolved=False).count()
-    return render(request, "core/dashboard.html", data)
 
 
 class LogoutView(auth_views.LogoutView):

@@ -11,6 +11,7 @@ Exports write text cells through :func:`safe_text` so no spreadsheet evaluates t
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 
@@ -69,7 +70,11 @@ def check_bytes(data: bytes, *, max_uncompressed: int | None = None) -> None:
                 if total > max_uncompressed:
                     raise SpreadsheetRejected("工作簿解压后过大，不像正常的考勤或名册文件，已拒收")
                 # A compression ratio no real sheet reaches is refused before inflating anything.
-                if info.compress_size and info.file_size / info.compress_size > 1000 and info.file_size > 10_000_000:
+                if (
+                    info.compress_size
+                    and info.file_size / info.compress_size > 1000
+                    and info.file_size > 10_000_000
+                ):
                     raise SpreadsheetRejected("工作簿压缩比异常（疑似压缩炸弹），已拒收")
             if "[Content_Types].xml" not in names or not any(n.startswith("xl/workbook") for n in names):
                 raise SpreadsheetRejected("文件不是 Excel 工作簿（.xlsx），请上传 .xlsx 格式的文件")
@@ -114,6 +119,37 @@ def cell_ref(sheet: str, row: int, col: int) -> str:
     return f"{sheet}!{column_letter(col)}{row}"
 
 
+_REF = re.compile(r"^(?P<sheet>.*)!(?P<col>[A-Z]+)(?P<row>\d+)$")
+
+
+def cell_position(ref: str) -> tuple[str, int, int] | None:
+    """``考勤!F12`` → ``("考勤", 12, 5)`` (sheet, 1-based row, 0-based column); None for no cell."""
+    match = _REF.match(ref or "")
+    if not match:
+        return None
+    col = 0
+    for letter in match["col"]:
+        col = col * 26 + ord(letter) - 64
+    return match["sheet"], int(match["row"]), col - 1
+
+
+def sort_by_cell(items, *, cell=lambda item: item.cell) -> list:
+    """Problems in reading order: whole-file ones first, then by sheet (in the order the sheets
+    first appear), row, column — ``B9`` before ``B10``, ``Z5`` before ``AA5``."""
+    items = list(items)
+    sheets: dict[str, int] = {}
+    for item in items:
+        pos = cell_position(cell(item))
+        if pos:
+            sheets.setdefault(pos[0], len(sheets))
+
+    def key(item):
+        pos = cell_position(cell(item))
+        return (0, 0, 0, 0) if pos is None else (1, sheets[pos[0]], pos[1], pos[2])
+
+    return sorted(items, key=key)
+
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -134,3 +170,22 @@ def cell_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+def example_workbook(sheets) -> bytes:
+    """A small example workbook for the help of an upload page: ``sheets`` is a list of
+    ``{"name", "header", "rows"}``; every cell is written as text (formula-safe)."""
+    import xlsxwriter
+
+    output = io.BytesIO()
+    workbook = xlsxwriter.Workbook(output, {"in_memory": True, "strings_to_formulas": False})
+    bold = workbook.add_format({"bold": True, "bg_color": "#F0F1F3", "border": 1})
+    for sheet in sheets:
+        ws = workbook.add_worksheet(sheet["name"])
+        ws.write_row(0, 0, [safe_text(h) for h in sheet["header"]], bold)
+        for r, row in enumerate(sheet["rows"], start=1):
+            for c, value in enumerate(row):
+                ws.write_string(r, c, safe_text(str(value)))
+        ws.set_column(0, len(sheet["header"]) - 1, 12)
+    workbook.close()
+    return output.getvalue()

@@ -10,10 +10,50 @@ from django.views.decorators.http import require_POST
 
 from attendance.leave import LeaveError, approve_leave, create_leave, leave_queue, reject_leave
 from attendance.models import LeaveRequest
+from attendance.reminders import ReminderError, send_reminders
 from cadres.models import Cadre, Posting
+from core.models import TaskFailure
 from core.scoping import area_for
+from dashboard.figures import dashboard_data
 from dashboard.forms import CadreLeaveForm, LeaveRejectForm
 from dashboard.selectors import cadre_home, cadre_month
+from dashboard.todo import has_anything, todo_for
+
+
+@login_required
+def home(request):
+    """The staff home page: the to-do panel first, then the area at a glance (villages, cadres in
+    post, gaps and the cadres' structure)."""
+    today = timezone.localdate()
+    data = dashboard_data(area_for(request.user), today)
+    todo = todo_for(request.user, today=today)
+    data.update(todo=todo, todo_pending=has_anything(todo))
+    if request.user.is_superuser:
+        # Only superusers: a failed task's arguments may belong to any county.
+        data["task_failures"] = TaskFailure.objects.filter(resolved=False).count()
+    return render(request, "core/dashboard.html", data)
+
+
+@login_required
+@require_POST
+def remind(request):
+    """催报: chase the late township-months ticked on the dashboard, one reminder each."""
+    try:
+        sent = send_reminders(
+            user=request.user,
+            keys=request.POST.getlist("late"),
+            note=request.POST.get("note", ""),
+            today=timezone.localdate(),
+        )
+    except ReminderError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("已向 %(n)s 个乡镇催报：%(names)s")
+            % {"n": len(sent), "names": "、".join(f"{r.township.name}（{r.month:%Y-%m}）" for r in sent)},
+        )
+    return redirect("dashboard")
 
 
 def own_cadre(request) -> Cadre:

@@ -105,6 +105,9 @@ def _move_through_the_workflow(*, county, rng, today, user) -> dict:
     proposed = Decision.objects.filter(county=county, status=Decision.Status.PROPOSED).order_by("id")
 
     def issue(d, days_ago):
+        # The rules propose everything today; in the demo's story a decision issued N days ago
+        # was proposed a few days before that, never after its own issue date.
+        Decision.objects.filter(pk=d.pk).update(proposed_on=today - dt.timedelta(days=days_ago + 3))
         services.approve(decision=d, user=user, note="经部务会研究同意")
         services.issue(decision=d, user=user, decision_date=today - dt.timedelta(days=days_ago))
         counts["issued"] += 1

@@ -242,7 +242,7 @@ class Decision(models.Model):
     )
     # What makes a proposal unique: "cadre:12" / "unit:3", and the evidence period ("2026Q1", "2026",
     # "2025-2026", "2026-01~2026-02", "finding:7", "decision:9").
-    subject_key = models.CharField(max_length=32, editable=False)
+    subject_key = models.CharField(_("对象键"), max_length=32, editable=False)
     period_key = models.CharField(_("依据期间"), max_length=40)
     period_start = models.DateField(_("期间开始"), null=True, blank=True)
     period_end = models.DateField(_("期间结束"), null=True, blank=True)
@@ -259,8 +259,8 @@ class Decision(models.Model):
     proposed_on = models.DateField(_("提出日期"))
     rejection_reason = models.TextField(_("驳回理由"), blank=True)
     number = models.CharField(_("文号"), max_length=64, blank=True, default="")
-    number_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
-    number_seq = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    number_year = models.PositiveSmallIntegerField(_("文号年度"), null=True, blank=True, editable=False)
+    number_seq = models.PositiveIntegerField(_("文号序号"), null=True, blank=True, editable=False)
     decision_date = models.DateField(_("签发日期"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -377,9 +377,11 @@ class DecisionEvent(models.Model):
 class DecisionCounter(models.Model):
     """The last document number issued per county per year; locked with SELECT … FOR UPDATE."""
 
-    county = models.ForeignKey("villages.County", on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
+    county = models.ForeignKey(
+        "villages.County", on_delete=models.PROTECT, related_name="+", verbose_name=_("县")
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    last = models.PositiveIntegerField(_("最后文号序号"), default=0)
 
     class Meta:
         verbose_name = _("文号计数")
@@ -403,7 +405,9 @@ class Replacement(models.Model):
     decision = models.OneToOneField(
         Decision, on_delete=models.PROTECT, related_name="replacement", verbose_name=_("召回决定")
     )
-    county = models.ForeignKey("villages.County", on_delete=models.PROTECT, related_name="+")
+    county = models.ForeignKey(
+        "villages.County", on_delete=models.PROTECT, related_name="+", verbose_name=_("县")
+    )
     township = models.ForeignKey(
         "villages.Township", on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇")
     )

@@ -39,9 +39,33 @@ def decisions_for(area: Area):
     )
 
 
-def decision_list(area: Area, *, kind="", status="", township_id=None, rule="", period=""):
+# Sortable columns of the decision list (?sort=KEY, or -KEY for descending). The default reads
+# like a review session: rule by rule, then township, village and the person's name.
+SORTS = {
+    "rule": ("rule",),
+    "kind": ("kind",),
+    "status": ("status",),
+    "township": ("township__code",),
+    "village": ("posting__village__code",),
+    "subject": ("cadre__name_initials", "cadre__name", "unit__name"),
+    "proposed": ("proposed_on",),
+    "issued": ("decision_date", "number_seq"),
+}
+DEFAULT_ORDER = ("rule", "township__code", "posting__village__code", "cadre__name_initials", "unit__name")
+
+
+def sort_order(sort: str) -> tuple[str, ...]:
+    """The ORDER BY of a ``sort`` value; unknown values give the default order. Ends with id."""
+    key = (sort or "").lstrip("-")
+    if key not in SORTS:
+        return (*DEFAULT_ORDER, "id")
+    prefix = "-" if sort.startswith("-") else ""
+    return (*(prefix + f for f in SORTS[key]), *DEFAULT_ORDER, f"{prefix}id")
+
+
+def decision_list(area: Area, *, kind="", status="", township_id=None, rule="", period="", sort=""):
     """The filtered list and, separately, the same list before the status filter (for the counts)."""
-    qs = decisions_for(area)
+    qs = decisions_for(area).select_related("posting__village")
     if kind:
         qs = qs.filter(kind=kind)
     if township_id:
@@ -54,7 +78,7 @@ def decision_list(area: Area, *, kind="", status="", township_id=None, rule="", 
     before_status = qs
     if status:
         qs = qs.filter(status=status)
-    return qs.order_by("-proposed_on", "-id"), before_status
+    return qs.order_by(*sort_order(sort)), before_status
 
 
 def status_counts(queryset) -> list[dict]:
@@ -67,7 +91,7 @@ def status_counts(queryset) -> list[dict]:
 
 def decision_detail(area: Area, pk: int):
     return decisions_for(area).prefetch_related(
-        Prefetch("events", queryset=DecisionEvent.objects.select_related("actor")),
+        Prefetch("events", queryset=DecisionEvent.objects.select_related("actor__staff_profile__township")),
         Prefetch("revoked_by", queryset=Decision.objects.order_by("id")),
     )
 
@@ -197,3 +221,43 @@ def inspection_list(area: Area, *, kind="", township_id=None, year=None):
     if year:
         qs = qs.filter(date__year=year)
     return qs.order_by("-date", "-id")
+
+
+_MONTH_RANGE = re.compile(r"^(\d{4})-(\d{2})(?:~(\d{4})-(\d{2}))?$")
+_QUARTER_KEY = re.compile(r"^(\d{4})Q([1-4])$")
+_YEARS_KEY = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
+
+
+def period_label(decision: Decision) -> str:
+    """依据期间 in words, never an internal key: 2026年11月, 2026年1月—2月, 2026年第1季度,
+    2026年度, 督查 2026-11-13 暗访, 召回决定 X县驻村〔2026〕3号."""
+    key = decision.period_key or ""
+    ev = decision.evidence or {}
+    if match := _MONTH_RANGE.match(key):
+        y1, m1, y2, m2 = match.groups()
+        first = _("%(y)s年%(m)s月") % {"y": y1, "m": int(m1)}
+        if not y2 or (y1, m1) == (y2, m2):
+            return first
+        last = _("%(m)s月") % {"m": int(m2)} if y1 == y2 else _("%(y)s年%(m)s月") % {"y": y2, "m": int(m2)}
+        return f"{first}—{last}"
+    if match := _QUARTER_KEY.match(key):
+        return _("%(year)s年第%(q)s季度") % {"year": match[1], "q": match[2]}
+    if match := _YEARS_KEY.match(key):
+        if match[2]:
+            return _("%(first)s—%(last)s年度") % {"first": match[1], "last": match[2]}
+        return _("%(year)s年度") % {"year": match[1]}
+    if key.startswith("finding:") and ev.get("findings"):
+        f = ev["findings"][0]
+        return _("督查 %(date)s %(kind)s") % {
+            "date": f.get("date", ""),
+            "kind": dict(Inspection.Kind.choices).get(f.get("kind"), ""),
+        }
+    if key.startswith("decision:") and ev.get("decision"):
+        return _("召回决定 %(number)s") % {"number": ev["decision"].get("number", "")}
+    if key.startswith("revokes:") and ev.get("revokes"):
+        return _("更正 %(number)s") % {"number": ev["revokes"].get("number", "")}
+    if decision.period_start and decision.period_end:
+        if decision.period_start == decision.period_end:
+            return f"{decision.period_start:%Y-%m-%d}"
+        return f"{decision.period_start:%Y-%m-%d} — {decision.period_end:%Y-%m-%d}"
+    return "—"

@@ -6,21 +6,33 @@ staff read their township's decisions and inspections; only organization staff a
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.forms import DateField
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.listing import choice_param, int_param, paginate
 from core.scoping import area_for
-from decisions import selectors, services
+from decisions import bulk, selectors, services
 from decisions.exports import write_decisions
-from decisions.forms import CorrectionForm, FindingForm, InspectionForm, IssueForm, RejectForm
+from decisions.forms import (
+    ApproveForm,
+    CorrectionForm,
+    FindingForm,
+    InspectionForm,
+    IssueForm,
+    RejectForm,
+    cadre_picker,
+)
 from decisions.models import Decision, Finding, IllegalTransition, Inspection
 from decisions.notices import notice
 from villages.models import County, Township
@@ -39,7 +51,10 @@ def _require_act(user):
         raise PermissionDenied(_("只有组织部人员可以办理决定和督查"))
 
 
-def _filters(request) -> dict:
+def _filters(request, params=None) -> dict:
+    """The list's filters from the query string, or from ``params`` (the bulk form's POST)."""
+    if params is not None:
+        request = SimpleNamespace(GET=params)
     return {
         "kind": choice_param(request, "kind", Decision.Kind.choices),
         "status": choice_param(request, "status", Decision.Status.choices),
@@ -48,6 +63,7 @@ def _filters(request) -> dict:
         "period": request.GET.get("period", "").strip()
         if selectors.period_bounds(request.GET.get("period", ""))
         else "",
+        "sort": request.GET.get("sort", "").strip()[:20],
     }
 
 
@@ -84,7 +100,42 @@ def decision_list(request):
             if can_act(request.user)
             else [],
             "export_query": request.GET.urlencode(),
+            "proposed_matching": qs.filter(status=Decision.Status.PROPOSED).count()
+            if can_act(request.user)
+            else 0,
         },
+    )
+
+
+@login_required
+@require_POST
+def decision_bulk(request):
+    """批量审核: approve or reject the ticked proposals, or every proposal matching the filters."""
+    _require_act(request.user)
+    area = area_for(request.user)
+    action = request.POST.get("action", "")
+    if action not in (bulk.APPROVE, bulk.REJECT):
+        messages.error(request, _("请选择同意或驳回"))
+        return redirect("decisions:list")
+    if request.POST.get("scope") == "filtered":
+        qs, _before = selectors.decision_list(area, **_filters(request, request.POST))
+        chosen = list(qs.filter(status=Decision.Status.PROPOSED))
+        missing = 0
+    else:
+        ids = {int(v) for v in request.POST.getlist("ids") if v.isdigit()}
+        qs, _before = selectors.decision_list(area)
+        chosen = list(qs.filter(pk__in=ids))
+        missing = len(ids) - len(chosen)
+    if not chosen:
+        messages.error(request, _("请先勾选要办理的决定"))
+        return redirect(f"{reverse('decisions:list')}?{request.POST.get('back', '')}")
+    result = bulk.review(
+        decisions=chosen, action=action, user=request.user, note=request.POST.get("note", "")
+    )
+    return render(
+        request,
+        "decisions/bulk_result.html",
+        {"result": result, "missing": missing, "back": request.POST.get("back", "")},
     )
 
 
@@ -116,6 +167,7 @@ def decision_detail(request, pk):
             ),
             "replacement": replacement,
             "can_act": can_act(request.user),
+            "approve_form": ApproveForm(),
             "reject_form": RejectForm(),
             "issue_form": IssueForm(),
             "correction_form": CorrectionForm(),
@@ -365,6 +417,20 @@ def _inspection_form(request, inspection):
         messages.success(request, _("督查记录已保存。"))
         return redirect("decisions:inspection_detail", pk=saved.pk)
     return render(request, "decisions/inspection_form.html", {"form": form, "inspection": inspection})
+
+
+@login_required
+def inspection_picker(request):
+    """The cadre half of the inspection form's picker (htmx): cadres in post in the ticked villages."""
+    _require_act(request.user)
+    village_ids = {int(v) for v in request.GET.getlist("villages") if v.isdigit()}
+    chosen = {int(v) for v in request.GET.getlist("cadres") if v.isdigit()}
+    try:
+        day = DateField().clean(request.GET.get("date"))
+    except ValidationError:
+        day = timezone.localdate()
+    groups = cadre_picker(user=request.user, village_ids=village_ids, chosen=chosen, day=day)
+    return render(request, "decisions/partials/cadre_picker.html", {"cadre_groups": groups})
 
 
 @login_required

@@ -36,14 +36,23 @@ class TownshipFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"第{n}镇")
 
 
+def _free_village_code(township_code: str, n: int) -> str:
+    """The n-th village code of a township, skipping codes already taken: the sequence wraps
+    every 800 villages and must not land on a code a fixture gave by hand (…201)."""
+    for k in range(800):
+        code = f"{township_code}{200 + (n + k) % 800:03d}"
+        if not Village.objects.filter(code=code).exists():
+            return code
+    raise ValueError(f"no free village code left in township {township_code}")
+
+
 class VillageFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Village
         skip_postgeneration_save = True
 
     township = factory.SubFactory(TownshipFactory)
-    # 300–999: never the fixed 2xx codes the world fixture and tests give villages (n % 800 once hit 201).
-    code = factory.LazyAttributeSequence(lambda o, n: f"{o.township.code}{300 + n % 700:03d}")
+    code = factory.LazyAttributeSequence(lambda o, n: _free_village_code(o.township.code, n))
     name = factory.Sequence(lambda n: f"{chinese_name(n)[0]}家{n}村")
 
     @factory.post_generation

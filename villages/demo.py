@@ -656,7 +656,7 @@ def _users(*, county_id: int, township_id: int, stdout) -> None:
         )
     )
     profile, _created = StaffProfile.objects.update_or_create(
-        user=org, defaults={"role": StaffProfile.Role.ORG, "township": None}
+        user=org, defaults={"role": StaffProfile.Role.ORG, "township": None, "display_name": "王明"}
     )
     profile.counties.set([county_id])
 
@@ -665,7 +665,8 @@ def _users(*, county_id: int, township_id: int, stdout) -> None:
     township.set_password(DEMO_PASSWORD)
     township.save()
     StaffProfile.objects.update_or_create(
-        user=township, defaults={"role": StaffProfile.Role.TOWNSHIP, "township_id": township_id}
+        user=township,
+        defaults={"role": StaffProfile.Role.TOWNSHIP, "township_id": township_id, "display_name": "李娜"},
     )
 
 

@@ -17,4 +17,5 @@ from villages import views_registry  # noqa: E402
 urlpatterns += [
     path("import/", views_registry.registry_import, name="registry_import"),
     path("import/template/", views_registry.registry_template_download, name="registry_template"),
+    path("import/example.xlsx", views_registry.registry_example_download, name="registry_example"),
 ]

@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.scoping import area_for
+from core.xlsx import example_workbook
 from villages.registry import COUNT_KEYS, import_registry
+from villages.registry_example import EXAMPLE_FILENAME, example_sheets
 from villages.registry_template import TEMPLATE_FILENAME, registry_template
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -57,6 +59,7 @@ def registry_import(request):
         "errors_hidden": max(0, len(result.errors) - ERRORS_SHOWN) if result else 0,
         "count_rows": [(key, result.counts[key]) for key in COUNT_KEYS] if result and result.ok else [],
         "max_mb": settings.ZHUCUN_MAX_UPLOAD_BYTES // (1024 * 1024),
+        "layout_sheets": example_sheets(),
     }
     return render(request, "villages/registry_import.html", context, status=200)
 
@@ -67,4 +70,13 @@ def registry_template_download(request):
     _require_importer(request.user)
     response = HttpResponse(registry_template(), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(TEMPLATE_FILENAME)}"
+    return response
+
+
+@login_required
+def registry_example_download(request):
+    """The example workbook of the page's help: every sheet with a row or two of a fictitious county."""
+    _require_importer(request.user)
+    response = HttpResponse(example_workbook(example_sheets()), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(EXAMPLE_FILENAME)}"
     return response

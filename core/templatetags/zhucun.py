@@ -78,3 +78,60 @@ def percent(value, digits=1):
         return f"{float(value) * 100:.{int(digits)}f}%"
     except (TypeError, ValueError):
         return "—"
+
+
+@register.filter(name="person")
+def person_filter(user, default="—"):
+    """A user as people know them: ``组织部 王明`` (core.people.person)."""
+    from core.people import person
+
+    return person(user, default)
+
+
+@register.filter
+def month_cn(value):
+    """A month as words: 2026年11月."""
+    from django.utils.translation import gettext
+
+    if not value:
+        return ""
+    return gettext("%(year)s年%(month)s月") % {"year": value.year, "month": value.month}
+
+
+@register.inclusion_tag("partials/sort_th.html", takes_context=True)
+def sort_th(context, key, label, css=""):
+    """A column header that sorts the list by ``key`` (?sort=key, again for -key, descending)."""
+    current = context["request"].GET.get("sort", "")
+    if current == key:
+        target, direction = f"-{key}", "asc"
+    elif current == f"-{key}":
+        target, direction = key, "desc"
+    else:
+        target, direction = key, ""
+    return {
+        "url": querystring_with(context, sort=target, page=None),
+        "label": label,
+        "direction": direction,
+        "css": css,
+    }
+
+
+@register.filter
+def mask_id(value):
+    """身份证号 masked for lists (150599********907X); detail pages and exports show it whole."""
+    from core.idcard import mask
+
+    return mask(value)
+
+
+@register.filter
+def money(value):
+    """An amount in yuan with thousands separators and two places: 1,196,400.00."""
+    from decimal import Decimal, InvalidOperation
+
+    if value in (None, ""):
+        return "—"
+    try:
+        return f"{Decimal(str(value)):,.2f}"
+    except InvalidOperation:
+        return value

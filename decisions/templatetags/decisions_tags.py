@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from core.scoping import area_for
 from decisions.selectors import overdue_replacements
+from decisions.selectors import period_label as _period_label
 
 register = template.Library()
 
@@ -24,3 +25,9 @@ def overdue_replacements_card(context, limit=DASHBOARD_LIMIT):
         "today": today,
         "request": request,
     }
+
+
+@register.filter
+def period_label(decision):
+    """``{{ decision|period_label }}``: the evidence period in words (never ``finding:1``)."""
+    return _period_label(decision)

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from appraisal.models import QuarterResult
 from appraisal.ranking import compute_annual_ranking, compute_quarterly_ranking
+from core import idcard
 from tests.appraisal.factories import give_composite, posted, small_scheme
 
 pytestmark = pytest.mark.django_db
@@ -167,7 +168,9 @@ def test_score_entry_and_import_pages_are_scoped(world, client_for):
     small_scheme(world.county_a)
     client = client_for(world.county_staff)
     r = client.get("/appraisal/scores/" + Q)
-    assert r.status_code == 200 and world.cadre_a1.id_number in r.content.decode()
+    # The grid is a list: the 身份证号 is masked there (the cadre's page shows it whole).
+    assert r.status_code == 200 and idcard.mask(world.cadre_a1.id_number) in r.content.decode()
+    assert world.cadre_a1.name in r.content.decode() and world.cadre_a1.id_number not in r.content.decode()
     assert client.get("/appraisal/scores/import/" + Q).status_code == 200
     assert client.get("/appraisal/scores/template/" + Q).status_code == 200
     other = client_for(world.outsider)

@@ -182,7 +182,9 @@ def test_matrix_rejects_the_same_cadre_day_twice(world, month, as_of):
         rows.append(list(rows[0]))
 
     result = check(world, matrix_xlsx([world.p_a1], month, as_of, edit=edit), month, as_of)
-    assert any(m.startswith(m_cell(1, 1) + ": ") and f"与 {m_cell(0, 1)} 重复" in m for m in messages(result))
+    assert any(
+        m.startswith(m_cell(1, 1) + ": ") and f"与 {m_cell(0, 1)} 所在行重复" in m for m in messages(result)
+    )
 
 
 def test_long_rejects_the_same_cadre_day_twice(world, month, as_of):

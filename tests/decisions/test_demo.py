@@ -2,6 +2,7 @@ import datetime as dt
 import io
 import random
 
+from django.db.models import F
 from django.utils import timezone
 
 from core.scoping import EVERYTHING
@@ -54,6 +55,8 @@ def test_demo_step_records_inspections_and_moves_proposals_through_every_state(w
     assert len(overdue_replacements(EVERYTHING, today)) == 1
     assert Replacement.objects.count() == 2
     assert "签发 2 项" in out.getvalue()
+    # Coherent dates: nothing is issued before it was proposed.
+    assert not Decision.objects.filter(status="ISSUED", decision_date__lt=F("proposed_on")).exists()
 
     before = Decision.objects.count()
     demo.seed(scale="county", rng=random.Random(2026), stdout=io.StringIO())
@@ -63,3 +66,4 @@ def test_demo_step_records_inspections_and_moves_proposals_through_every_state(w
 def test_demo_step_does_nothing_at_province_scale(world):
     demo.seed(scale="province", rng=random.Random(1), stdout=io.StringIO())
     assert not Inspection.objects.exists() and not Decision.objects.exists()
+

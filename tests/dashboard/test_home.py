@@ -7,7 +7,7 @@ from django.urls import reverse
 from cadres.models import Cadre, Posting
 from core import idcard
 from core.scoping import area_for
-from core.selectors import average_age, share_percent, structure_of_cadres_in_post
+from dashboard.figures import average_age, share_percent, structure_of_cadres_in_post
 from tests import factories as f
 
 

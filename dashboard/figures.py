@@ -1,4 +1,4 @@
-"""Reads for the dashboard: set-based counts over the user's area, a handful of queries in all.
+"""Figures for the staff dashboard: set-based counts over the user's area, a handful of queries in all.
 
 Every function takes the user's ``Area`` (``core.scoping.area_for``) and ``today``, so the page,
 tests and any export compute the same numbers.
