@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, DispatchingUnit, Posting
+from cadres.services import announce_new_postings
 from core.admin import ScopedAdminMixin
 
 
@@ -85,3 +86,9 @@ class PostingAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # History is never deleted: a posting ends (期满/召回/调整), it does not disappear.
         return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            # The same hand-off as the page: a new posting may fulfil a recall's replacement.
+            announce_new_postings(county_ids=[obj.village.township.county_id])

@@ -189,6 +189,8 @@ class Decision(models.Model):
         APPROVED = "APPROVED", _("已同意")
         REJECTED = "REJECTED", _("已驳回")
         ISSUED = "ISSUED", _("已签发")
+        # The rule no longer holds on the current evidence (DOMAIN.md §7 "Evidence stays true").
+        WITHDRAWN = "WITHDRAWN", _("已撤回")
 
     class Interviewer(models.TextChoices):
         NONE = "", _("—")
@@ -258,6 +260,7 @@ class Decision(models.Model):
     )
     proposed_on = models.DateField(_("提出日期"))
     rejection_reason = models.TextField(_("驳回理由"), blank=True)
+    withdrawal_reason = models.TextField(_("撤回原因"), blank=True)
     number = models.CharField(_("文号"), max_length=64, blank=True, default="")
     number_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     number_seq = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -281,8 +284,10 @@ class Decision(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["rule", "subject_key", "period_key"],
-                condition=~Q(rule="MANUAL"),
-                name="decision_one_proposal_per_rule_subject_period",
+                # A withdrawn proposal stays on record; the rule may propose again if the
+                # evidence comes back.
+                condition=~Q(rule="MANUAL") & ~Q(status="WITHDRAWN"),
+                name="decision_one_live_proposal_per_rule_subject_period",
             ),
             models.UniqueConstraint(
                 fields=["county", "number_year", "number_seq"],

@@ -51,21 +51,9 @@ def _filters(request) -> dict:
     }
 
 
-def _fulfil_in_area(user):
-    area = area_for(user)
-    if area.everything:
-        services.fulfil_replacements()
-    elif area.is_township:
-        services.fulfil_replacements(county_id=Township.objects.get(pk=area.township_id).county_id)
-    else:
-        for county_id in sorted(area.county_ids):
-            services.fulfil_replacements(county_id=county_id)
-
-
 @login_required
 def decision_list(request):
     area = area_for(request.user)
-    _fulfil_in_area(request.user)
     filters = _filters(request)
     qs, before_status = selectors.decision_list(area, **filters)
     return render(
@@ -235,7 +223,6 @@ def _year(request) -> int:
 def recall_list(request):
     year = _year(request)
     area = area_for(request.user)
-    _fulfil_in_area(request.user)
     return render(
         request,
         "decisions/recall_list.html",
@@ -275,7 +262,6 @@ def reward_list(request):
 @login_required
 def replacement_list(request):
     area = area_for(request.user)
-    _fulfil_in_area(request.user)
     today = timezone.localdate()
     show = choice_param(request, "show", [("overdue", ""), ("open", ""), ("all", "")]) or "overdue"
     qs = selectors.replacements_for(area).order_by("due_date", "id")

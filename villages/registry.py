@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy
 from python_calamine import CalamineWorkbook
 
 from cadres.models import Cadre, DispatchingUnit, Posting
+from cadres.services import announce_new_postings
 from core import idcard
 from core import pinyin as core_pinyin
 from core.scoping import EVERYTHING, area_for
@@ -1389,3 +1390,9 @@ class _RegistryImport:
             ("cadre_id", "village_id", "unit_id", "role", "start_date", "planned_end_date", "status"),
             create,
         )
+        if create:
+            # COPY bypasses signals: announce the new postings explicitly (replacements they fulfil).
+            county_of = dict(
+                Village.objects.filter(pk__in={c[1] for c in create}).values_list("pk", "township__county_id")
+            )
+            announce_new_postings(county_ids={county_of[c[1]] for c in create})
