@@ -42,6 +42,7 @@ from appraisal.models import (
     Score,
     Source,
 )
+from appraisal.ranking import annual_is_final
 from appraisal.schemes import (
     copy_scheme,
     get_or_create_scheme,
@@ -370,6 +371,7 @@ def annual(request):
             "cohort": cohort,
             "cohorts": Cohort.choices,
             "tables": [(c, groups[c.value]) for c in Cohort if groups[c.value]],
+            "final": annual_is_final(county_id=county.pk, year=year),
             "can_edit": _can_edit(request.user),
         },
     )

@@ -212,3 +212,18 @@ def test_a_later_quarter_that_changes_the_annual_result_withdraws_annual_excelle
     assert annual.status == promotion.status == Status.WITHDRAWN
     assert annual.withdrawal_reason == "2026年度排名已变化，等次为良好（第 1 名），不再是优秀"
     assert Decision.objects.get(kind=Kind.ANNUAL_EXCELLENT, period_key="2025").status == Status.PROPOSED
+
+
+def test_the_annual_page_says_provisional_until_the_fourth_quarter_is_ranked(world, client_for):
+    _excellent_everyone(world.county_a)
+    _rank_year(world, 2026, (1, 2))
+    client = client_for(world.county_staff)
+    url = reverse("appraisal:annual")
+
+    page = client.get(url, {"county": "150523", "year": "2026"}).content.decode()
+    assert 'id="annual-provisional"' in page and "暂定" in page
+
+    _rank_year(world, 2026, (4,))
+    page = client.get(url, {"county": "150523", "year": "2026"}).content.decode()
+    assert 'id="annual-provisional"' not in page
+    assert client_for(world.outsider).get(url, {"county": "150523", "year": "2026"}).status_code == 404
