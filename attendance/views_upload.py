@@ -9,7 +9,6 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
@@ -19,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from attendance.forms import TemplateForm, UploadForm, parse_month
-from attendance.importing import CellError, apply_upload
+from attendance.importing import CellError, apply_upload, receive_upload
 from attendance.marks import legend
 from attendance.models import AttendanceUpload, Mark
 from attendance.tasks.upload import check_upload_task
@@ -49,16 +48,13 @@ def upload(request):
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
-        row = AttendanceUpload(
+        row = receive_upload(
             township=form.cleaned_data["township"],
             month=form.cleaned_data["month"],
-            status=AttendanceUpload.Status.CHECKING,
-            as_of=timezone.localdate(),
-            original_name=(f.name or "attendance.xlsx")[:255],
-            uploaded_by=request.user,
+            data=f.read(),
+            name=f.name,
+            user=request.user,
         )
-        row.file.save(row.original_name, ContentFile(f.read()), save=False)
-        row.save()
         if check_upload_task.app.conf.task_always_eager:
             # No broker (or tests): check inline now, so the page behaves the same.
             check_upload_task.delay(row.pk)
@@ -96,11 +92,16 @@ def upload_detail(request, pk):
 @require_POST
 def upload_confirm(request, pk):
     row = get_object_or_404(_uploads(request.user), pk=pk)
+    if row.status == AttendanceUpload.Status.SUPERSEDED:
+        messages.error(request, _("该文件已被新上传替代，不能再确认；请查看本乡镇该月最新的上传"))
+        return redirect("attendance:upload_detail", pk=row.pk)
     if row.status != AttendanceUpload.Status.PENDING:
         messages.error(request, _("该文件不是待确认状态，不能再次确认"))
         return redirect("attendance:upload_detail", pk=row.pk)
     result = apply_upload(upload=row, user=request.user)
-    if result.applied:
+    if result.refusal:
+        messages.error(request, result.refusal)
+    elif result.applied:
         messages.success(
             request,
             _("已采用：%(township)s %(month)s 的考勤已替换为该文件的内容")
