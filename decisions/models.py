@@ -265,6 +265,9 @@ class Decision(models.Model):
     number_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     number_seq = models.PositiveIntegerField(null=True, blank=True, editable=False)
     decision_date = models.DateField(_("签发日期"), null=True, blank=True)
+    # Frozen when issued (names, unit, village, role, grounds, date, the notice's wording): the
+    # printed notice and the export of an issued decision read this, never the live registry.
+    snapshot = models.JSONField(_("签发时快照"), default=dict, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -57,6 +57,7 @@ from decisions.models import (
     IllegalTransition,
     Replacement,
 )
+from decisions.notices import take_snapshot
 from villages.models import County, Policy
 
 log = logging.getLogger(__name__)
@@ -776,6 +777,7 @@ def issue(*, decision, user, decision_date: dt.date | None = None) -> Decision:
         d.number = format_number(county.name, decision_date.year, seq)
         d.decision_date = decision_date
         d.status = Status.ISSUED
+        d.snapshot = take_snapshot(d)
         d.save()
         _log(d, from_status=Status.APPROVED, to_status=Status.ISSUED, user=user, note=d.number)
         if d.is_recall:

@@ -227,3 +227,39 @@ def test_the_annual_page_says_provisional_until_the_fourth_quarter_is_ranked(wor
     page = client.get(url, {"county": "150523", "year": "2026"}).content.decode()
     assert 'id="annual-provisional"' not in page
     assert client_for(world.outsider).get(url, {"county": "150523", "year": "2026"}).status_code == 404
+
+
+# ----------------------------------------------------------------------------------- the notice snapshot
+
+
+def test_an_issued_notice_and_its_export_do_not_change_after_a_rename(world, client_for, tmp_path):
+    import io as _io
+
+    import openpyxl
+    from django.core.management import call_command
+
+    from tests.decisions.factories import issued
+
+    recall = issued(world.p_a1, user=world.county_staff)
+    client = client_for(world.county_staff)
+    before = client.get(reverse("decisions:print", args=[recall.pk])).context["notice"]
+    old_name, old_village, old_unit = world.cadre_a1.name, world.v_a1.name, world.unit_a.name
+    assert old_name in before["title"] and old_village in "".join(before["body"])
+
+    world.cadre_a1.name = "改名后"
+    world.cadre_a1.save()
+    world.v_a1.name = "新村名"
+    world.v_a1.save()
+    world.unit_a.name = "改名后的单位"
+    world.unit_a.save()
+
+    page = client.get(reverse("decisions:print", args=[recall.pk]))
+    assert page.context["notice"] == before
+    text = page.content.decode()
+    assert old_name in text and "改名后" not in text and "新村名" not in text
+    path = tmp_path / "d.xlsx"
+    call_command("export_decisions", "--county", "150523", "--out", str(path), stdout=_io.StringIO())
+    rows = {r[2]: r for r in openpyxl.load_workbook(path).active.iter_rows(values_only=True)}
+    assert rows["R1"][4:7] == (old_name, world.cadre_a1.id_number, old_unit)
+    # A decision not issued yet still shows the registry as it is now.
+    assert rows["R5"][4] == "改名后的单位"
