@@ -127,6 +127,23 @@ def import_scores(
 ) -> ScoreImportResult:
     """Import a score workbook: all of it or nothing; every error as ``Sheet1!D7: 原因``.
 
+    A refused file (or a dry run) writes nothing at all — not even the year's scheme, which the
+    check may have had to open: everything runs in one transaction rolled back unless applied.
+    """
+    with transaction.atomic():
+        result = _import_scores(
+            county=county, year=year, quarter=quarter, file=file, user=user, dry_run=dry_run
+        )
+        if not result.ok or dry_run:
+            transaction.set_rollback(True)
+    return result
+
+
+def _import_scores(
+    *, county, year: int, quarter: int, file, user=None, dry_run: bool = False
+) -> ScoreImportResult:
+    """The import proper (see ``import_scores``).
+
     Layout: ``身份证号, 姓名, <manual indicator names…>, 民主测评满意率`` (indicator headers may carry
     ``（5分）``). The file is the truth for the cells it holds: a blank manual indicator scores 0
     (DOMAIN.md §6) and a blank rate clears the rate, so a stored value left blank is removed.

@@ -615,17 +615,22 @@ def propose_after_finding(*, county_id: int) -> RuleRun:
 
 
 def after_finding_saved(*, finding: Finding) -> None:
-    """Once the finding is committed: recompute the quarter's ranking (its 减分) and run R3.
+    """Once the finding is committed: recompute its quarter's ranking (its 减分) and run R3.
 
-    The ranking is re-run only for a quarter already ranked (its own hand-off then re-runs R2/R4);
-    every path that saves a finding — the page, the admin — calls this.
+    Every path that saves or deletes a finding — the pages, the admin — calls this (or
+    ``after_findings_changed``), so each gets the same effects.
     """
-    county_id = finding.inspection.county_id
-    day = finding.inspection.date
-    year, quarter = day.year, (day.month - 1) // 3 + 1
+    after_findings_changed(county_id=finding.inspection.county_id, days=[finding.inspection.date])
+
+
+def after_findings_changed(*, county_id: int, days) -> None:
+    """Findings of ``county_id`` dated ``days`` were saved or deleted: once committed, re-rank each
+    quarter already ranked (its own hand-off then re-runs R2/R4) and re-run R3."""
+    quarters = sorted({(day.year, (day.month - 1) // 3 + 1) for day in days})
 
     def run():
-        _recompute_ranking(county_id=county_id, year=year, quarter=quarter)
+        for year, quarter in quarters:
+            _recompute_ranking(county_id=county_id, year=year, quarter=quarter)
         propose_after_finding(county_id=county_id)
 
     transaction.on_commit(run)
