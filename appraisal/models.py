@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.scoping import ScopedManager
 
@@ -67,6 +68,9 @@ class Scheme(models.Model):
 
     objects = ScopedManager()
 
+    # Change history (DOMAIN.md §12): who, when, which path, before and after.
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["county__code", "-year"]
         verbose_name = _("考核细则")
@@ -103,6 +107,8 @@ class Indicator(models.Model):
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
 
     objects = ScopedManager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["scheme", "order", "id"]
@@ -158,6 +164,8 @@ class Score(models.Model):
     updated_at = models.DateTimeField(_("录入时间"), auto_now=True)
 
     objects = ScopedManager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["year", "quarter", "cadre_id", "indicator__order"]

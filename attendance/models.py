@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.scoping import ScopedManager
 
@@ -90,6 +91,9 @@ class AttendanceUpload(models.Model):
     progress = models.PositiveSmallIntegerField(_("检查进度（%）"), default=0)
 
     objects = ScopedManager()
+
+    # Change history (DOMAIN.md §12): who, when, which path, before and after.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
@@ -221,6 +225,8 @@ class LeaveRequest(models.Model):
     rejection_reason = models.TextField(_("驳回理由"), blank=True)
 
     objects = ScopedManager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-start_date", "-id"]

@@ -25,6 +25,7 @@ from attendance.tasks.upload import check_upload_task
 from attendance.template_xlsx import build_template, template_filename
 from attendance.xlsx_annotate import annotate
 from cadres.models import Posting
+from core.history import history_entries
 from core.xlsx import SpreadsheetRejected
 from villages.models import Township
 
@@ -85,6 +86,7 @@ def upload_detail(request, pk):
     context = _detail_context(row)
     if request.headers.get("HX-Request"):
         return render(request, "attendance/partials/upload_status.html", context)
+    context["change_history"] = history_entries(AttendanceUpload.history.filter(id=row.pk))
     return render(request, "attendance/upload_detail.html", context)
 
 

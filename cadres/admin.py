@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from cadres.models import Cadre, DispatchingUnit, Posting
 from cadres.services import announce_new_postings
@@ -7,7 +8,7 @@ from core.admin import ScopedAdminMixin
 
 
 @admin.register(DispatchingUnit)
-class DispatchingUnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class DispatchingUnitAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("code", "name", "level", "county")
     list_filter = ("level", ("county", admin.RelatedOnlyFieldListFilter))
     search_fields = ("code", "name", "name_initials")
@@ -16,7 +17,7 @@ class DispatchingUnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Cadre)
-class CadreAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class CadreAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "id_number", "gender", "birth_date", "mobile", "education", "rank", "home_unit")
     list_filter = (
         "gender",
@@ -49,7 +50,7 @@ class CadreAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Posting)
-class PostingAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class PostingAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = (
         "cadre",
         "id_number",

@@ -14,6 +14,7 @@ from cadres import selectors
 from cadres.forms import PostingCreateForm, PostingEndForm
 from cadres.models import Cadre, DispatchingUnit, Posting
 from cadres.services import announce_new_postings, posting_conflicts
+from core.history import history_entries
 from core.listing import choice_param, int_param, paginate
 from core.scoping import area_for
 from villages.models import Township
@@ -77,6 +78,9 @@ def cadre_detail(request, pk):
             "today": today,
             "can_manage": can_manage_postings(request.user),
             "leaves": cadre_leave(cadre=cadre, user=request.user),
+            "change_history": history_entries(
+                Cadre.history.filter(id=cadre.pk), Posting.history.filter(cadre_id=cadre.pk)
+            ),
         },
     )
 

@@ -3,6 +3,7 @@ reject, issue, correct) happens on the pages through the services, and nothing i
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from decisions import services
 from decisions.models import Decision, DecisionEvent, Finding, Inspection, Replacement
@@ -24,7 +25,7 @@ class FindingInline(ScopedAdminMixin, admin.TabularInline):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class InspectionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("date", "kind", "county", "inspectors")
     list_filter = ("kind", "county")
     search_fields = ("inspectors", "notes", "findings__description")
@@ -41,7 +42,7 @@ class InspectionAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class FindingAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("inspection", "cadre", "village", "severity", "handling", "deduction")
     list_filter = ("severity", "handling")
     search_fields = ("description", "cadre__name", "cadre__id_number", "village__name")
@@ -79,7 +80,7 @@ class DecisionEventInline(admin.TabularInline):
 
 
 @admin.register(Decision)
-class DecisionAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class DecisionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = (
         "__str__",
         "kind",

@@ -15,6 +15,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from cadres.models import Posting
 from core.scoping import ScopedManager, ScopedQuerySet
@@ -52,6 +53,9 @@ class Inspection(models.Model):
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = ScopedManager()
+
+    # Change history (DOMAIN.md §12): who, when, which path, before and after.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -116,6 +120,8 @@ class Finding(models.Model):
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = ScopedManager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["inspection_id", "id"]
@@ -279,6 +285,8 @@ class Decision(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = models.Manager.from_queryset(DecisionQuerySet)()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-proposed_on", "-id"]

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.history import history_entries
 from core.listing import choice_param, int_param, paginate
 from core.scoping import area_for
 from decisions import selectors, services
@@ -108,6 +109,7 @@ def decision_detail(request, pk):
             "issue_form": IssueForm(),
             "correction_form": CorrectionForm(),
             "today": timezone.localdate(),
+            "change_history": history_entries(Decision.history.filter(id=decision.pk)),
         },
     )
 
@@ -324,6 +326,10 @@ def inspection_detail(request, pk):
             "findings": findings,
             "proposals": proposals,
             "can_act": can_act(request.user),
+            "change_history": history_entries(
+                Inspection.history.filter(id=inspection.pk),
+                Finding.history.filter(inspection_id=inspection.pk),
+            ),
         },
     )
 

@@ -36,6 +36,7 @@ from cadres.models import Cadre, DispatchingUnit, Posting
 from cadres.services import announce_new_postings
 from core import idcard
 from core import pinyin as core_pinyin
+from core.history import IMPORT, change_path, collecting_changes, record_batch, record_bulk_changes
 from core.scoping import EVERYTHING, area_for
 from core.xlsx import SpreadsheetRejected, cell_text, column_letter, read_checked
 from villages.models import County, Policy, Township, Village, VillageTag
@@ -151,7 +152,9 @@ def import_registry(
             return RegistryResult(
                 ok=False, errors=[RegistryError("", None, "", exc.message)], dry_run=dry_run
             )
-    return _RegistryImport(data=data, user=user, dry_run=dry_run).run()
+    importer = _RegistryImport(data=data, user=user, dry_run=dry_run)
+    importer.file_name = str(file) if isinstance(file, (str, Path)) else getattr(file, "name", "") or ""
+    return importer.run()
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -279,6 +282,7 @@ def _update_rows(model, objs: list, fields: list[str]) -> None:
     """
     if not objs:
         return
+    record_bulk_changes(model, objs, fields)
     if connection.vendor not in ("postgresql", "sqlite") or (
         connection.vendor == "sqlite" and sqlite3.sqlite_version_info < (3, 33)
     ):
@@ -492,8 +496,17 @@ class _RegistryImport:
         self._count()
         if not self.dry_run:
             try:
-                with transaction.atomic():
+                with transaction.atomic(), change_path(IMPORT), collecting_changes() as changes:
                     self._write()
+                    # COPY and bulk UPDATE bypass model history: one batch records who, when, the
+                    # file, the counts and every changed row's before and after (DOMAIN.md §12).
+                    record_batch(
+                        kind="registry",
+                        user=self.user,
+                        file_name=Path(getattr(self, "file_name", "") or "").name,
+                        counts=self.counts,
+                        changes=changes,
+                    )
             except IntegrityError:
                 # Another writer got in between the check and the write; nothing was kept.
                 self.errors.append(

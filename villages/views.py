@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from core.history import history_entries
 from core.listing import int_param, paginate
 from core.scoping import area_for
 from villages import selectors
@@ -48,5 +49,6 @@ def village_detail(request, pk):
             "first_secretary": selectors.first_secretary_on(village, today),
             "postings": selectors.village_postings(village),
             "today": today,
+            "change_history": history_entries(Village.history.filter(id=village.pk)),
         },
     )
