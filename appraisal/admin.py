@@ -7,6 +7,7 @@ cannot silently drop or rescale what scores were entered against.
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from appraisal.models import AnnualResult, DemocraticRate, Indicator, QuarterResult, Scheme, Score
 from appraisal.schemes import copy_scheme
@@ -41,7 +42,7 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(Scheme)
-class SchemeAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class SchemeAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["county", "year", "version", "is_locked", "updated_at"]
     list_filter = ["year", "county"]
     search_fields = ["county__name", "county__code"]
@@ -77,7 +78,7 @@ class SchemeAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class IndicatorAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "category", "max_points", "source", "scheme", "order"]
     list_filter = ["category", "source", "scheme__year"]
     search_fields = ["name", "scheme__county__name"]
@@ -91,7 +92,7 @@ class IndicatorAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Score)
-class ScoreAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ScoreAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["cadre", "year", "quarter", "indicator", "points", "updated_by", "updated_at"]
     list_filter = ["year", "quarter", "county"]
     search_fields = ["cadre__name", "cadre__id_number", "indicator__name"]

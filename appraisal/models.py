@@ -12,6 +12,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.scoping import ScopedManager
 
@@ -76,6 +77,9 @@ class Scheme(models.Model):
 
     objects = ScopedManager()
 
+    # Change history (DOMAIN.md §12): who, when, which path, before and after.
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["county__code", "-year"]
         verbose_name = _("考核细则")
@@ -112,6 +116,8 @@ class Indicator(models.Model):
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
 
     objects = ScopedManager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["scheme", "order", "id"]
@@ -167,6 +173,8 @@ class Score(models.Model):
     updated_at = models.DateTimeField(_("录入时间"), auto_now=True)
 
     objects = ScopedManager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["year", "quarter", "cadre_id", "indicator__order"]

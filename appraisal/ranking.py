@@ -22,6 +22,7 @@ from appraisal.models import AnnualResult, Category, QuarterResult, Scheme
 from appraisal.ranking_sql import rank_quarter_sql
 from appraisal.schemes import get_or_create_scheme
 from appraisal.scoring import compute_breakdowns, grade_for, q2, quarter_cadres
+from appraisal.signals import ranking_changed
 from villages.models import County, Policy
 
 
@@ -51,10 +52,8 @@ def compute_quarterly_ranking(*, county, year: int, quarter: int, propose: bool 
     """Rebuild a county's quarter: composites, cohorts, ranks and grades. Returns the row count.
 
     On PostgreSQL the whole computation is set-based SQL (``appraisal.ranking_sql``); elsewhere
-    (SQLite) the same arithmetic runs in Python. Then (unless ``propose`` is false) the decision
-    rules look at the new grades — right after the ranking's own transaction, so a caller's
-    enclosing transaction (a test, a larger job) sees the proposals too instead of waiting for an
-    outer commit.
+    (SQLite) the same arithmetic runs in Python. Then (unless ``propose`` is false) the new
+    grades are announced with ``ranking_changed`` once committed, and the decision rules re-run.
     """
     county = _county(county)
     policy = Policy.for_county(county)
@@ -147,13 +146,16 @@ def rank_quarter_and_year(*, county, year: int, quarter: int) -> int:
 
 
 def _propose_after_ranking(*, county_id: int, year: int, quarter: int) -> None:
-    try:
-        from decisions import services
-    except ImportError:
-        return
-    propose = getattr(services, "propose_after_ranking", None)
-    if propose is not None:
-        propose(county_id=county_id, year=year, quarter=quarter)
+    """After commit, tell the apps above (R2/R4 re-run): ``ranking_changed``."""
+    transaction.on_commit(
+        lambda: ranking_changed.send(sender=QuarterResult, county_id=county_id, year=year, quarter=quarter)
+    )
+
+
+def annual_is_final(*, county_id: int, year: int) -> bool:
+    """DOMAIN.md §7: a year's annual results are final once its fourth quarter is ranked; until
+    then they are 暂定 (provisional) and no annual rule proposes from them."""
+    return QuarterResult.objects.filter(county_id=county_id, year=year, quarter=4).exists()
 
 
 def compute_annual_ranking(*, county, year: int) -> int:

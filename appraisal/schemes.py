@@ -91,6 +91,11 @@ def copy_scheme(*, scheme: Scheme, year: int) -> Scheme:
     return new
 
 
+def find_scheme(*, county, year: int) -> Scheme | None:
+    """The county's scheme for ``year`` if it has been opened; read-only (for GET pages)."""
+    return Scheme.objects.filter(county=county, year=year).first()
+
+
 def get_or_create_scheme(*, county, year: int) -> Scheme:
     """The county's scheme for ``year``; created from last year's, else the default, when missing."""
     scheme = Scheme.objects.filter(county=county, year=year).first()

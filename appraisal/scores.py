@@ -11,6 +11,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,6 +22,7 @@ from appraisal.schemes import fmt_points, get_or_create_scheme, manual_indicator
 from appraisal.scoring import quarter_cadres
 from cadres.models import Cadre
 from core import idcard
+from core.history import IMPORT, change_path, record_batch
 from core.xlsx import SpreadsheetRejected, cell_ref, cell_text, read_checked, safe_text
 
 ID_HEADER = "身份证号"
@@ -126,6 +128,23 @@ def import_scores(
     *, county, year: int, quarter: int, file, user=None, dry_run: bool = False
 ) -> ScoreImportResult:
     """Import a score workbook: all of it or nothing; every error as ``Sheet1!D7: 原因``.
+
+    A refused file (or a dry run) writes nothing at all — not even the year's scheme, which the
+    check may have had to open: everything runs in one transaction rolled back unless applied.
+    """
+    with transaction.atomic():
+        result = _import_scores(
+            county=county, year=year, quarter=quarter, file=file, user=user, dry_run=dry_run
+        )
+        if not result.ok or dry_run:
+            transaction.set_rollback(True)
+    return result
+
+
+def _import_scores(
+    *, county, year: int, quarter: int, file, user=None, dry_run: bool = False
+) -> ScoreImportResult:
+    """The import proper (see ``import_scores``).
 
     Layout: ``身份证号, 姓名, <manual indicator names…>, 民主测评满意率`` (indicator headers may carry
     ``（5分）``). The file is the truth for the cells it holds: a blank manual indicator scores 0
@@ -244,6 +263,17 @@ def import_scores(
     result.scores, result.rates = len(scores), len(rates)
     if dry_run:
         return result
+    _record_import_batch(
+        county=county,
+        year=year,
+        quarter=quarter,
+        file=file,
+        user=user,
+        scores=scores,
+        cleared=cleared,
+        rates=rates,
+        cleared_rates=cleared_rates,
+    )
     # Blank cells are cleared, then one upsert per table keyed like the cells; what the file does
     # not mention (other columns, other cadres) stays as it is.
     with transaction.atomic():
@@ -284,6 +314,56 @@ def import_scores(
             batch_size=2000,
         )
     return result
+
+
+def _record_import_batch(*, county, year, quarter, file, user, scores, cleared, rates, cleared_rates) -> None:
+    """The bulk upsert bypasses model history: record the batch with every overwritten or cleared
+    score's earlier value (DOMAIN.md §12)."""
+    cadre_ids = {c.pk for c, _i, _p in scores} | {c for ids in cleared.values() for c in ids}
+    stored = {
+        (c, i): p
+        for c, i, p in Score.objects.filter(year=year, quarter=quarter, cadre_id__in=cadre_ids).values_list(
+            "cadre_id", "indicator_id", "points"
+        )
+    }
+    names = dict(Cadre.objects.filter(pk__in=cadre_ids).values_list("pk", "name"))
+    indicator_names = dict(
+        Indicator.objects.filter(pk__in={i.pk for _c, i, _p in scores} | set(cleared)).values_list(
+            "pk", "name"
+        )
+    )
+    changes = []
+
+    def change(cadre_id, indicator_id, old, new):
+        changes.append(
+            {
+                "model": "appraisal.score",
+                "object": f"{names.get(cadre_id, cadre_id)} {year}Q{quarter} {indicator_names.get(indicator_id, indicator_id)}",
+                "before": {"points": None if old is None else str(old)},
+                "after": {"points": None if new is None else str(new)},
+            }
+        )
+
+    for cadre, indicator, points in scores:
+        old = stored.get((cadre.pk, indicator.pk))
+        if old is not None and old != points:
+            change(cadre.pk, indicator.pk, old, points)
+    for indicator_id, ids in cleared.items():
+        for cadre_id in ids:
+            if (cadre_id, indicator_id) in stored:
+                change(cadre_id, indicator_id, stored[(cadre_id, indicator_id)], None)
+    with change_path(IMPORT):
+        record_batch(
+            kind="scores",
+            user=user,
+            file_name=Path(str(file)).name if isinstance(file, str) else getattr(file, "name", "") or "",
+            counts={
+                "scores": len(scores),
+                "rates": len(rates),
+                "cleared": sum(map(len, cleared.values())) + len(cleared_rates),
+            },
+            changes=changes,
+        )
 
 
 def _read_rows(data: bytes) -> tuple[list[list], str]:

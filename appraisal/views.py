@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -42,8 +42,10 @@ from appraisal.models import (
     Score,
     Source,
 )
+from appraisal.ranking import annual_is_final
 from appraisal.schemes import (
     copy_scheme,
+    find_scheme,
     get_or_create_scheme,
     manual_indicators,
     ordered_indicators,
@@ -352,11 +354,14 @@ def breakdown(request, pk: int):
     result = get_object_or_404(
         QuarterResult.objects.for_user(request.user).select_related("cadre", "county"), pk=pk
     )
-    scheme = get_or_create_scheme(county=result.county, year=result.year)
+    # A GET reads: the scheme exists once the quarter is ranked; the policy's defaults are not saved.
+    scheme = find_scheme(county=result.county, year=result.year)
+    if scheme is None:
+        raise Http404
     cadres = quarter_cadres(
         county_id=result.county_id, year=result.year, quarter=result.quarter, cadre_ids=[result.cadre_id]
     )
-    policy = Policy.for_county(result.county)
+    policy = Policy.objects.filter(county=result.county).first() or Policy(county=result.county)
     b = compute_breakdowns(
         scheme=scheme, policy=policy, year=result.year, quarter=result.quarter, cadres=cadres
     ).get(result.cadre_id)
@@ -403,6 +408,7 @@ def annual(request):
             "grade_stats": [(g.label, grade_counts.get(g.value, 0)) for g in Grade],
             "not_ranked": grade_counts.get(None, 0),
             "tables": [(c, groups[c.value]) for c in Cohort if groups[c.value]],
+            "final": annual_is_final(county_id=county.pk, year=year),
             "can_edit": _can_edit(request.user),
         },
     )
@@ -593,7 +599,9 @@ def score_entry(request):
     _require_edit(request.user)
     county = _county(request)
     year, quarter = _quarter(request)
-    scheme = get_or_create_scheme(county=county, year=year)
+    scheme = find_scheme(county=county, year=year)
+    if scheme is None:
+        return _no_scheme_yet(request, county, year)
     indicators = manual_indicators(scheme)
     eligible = quarter_cadres(county_id=county.pk, year=year, quarter=quarter)
     townships = Township.objects.for_user(request.user).filter(county=county).order_by("code")
@@ -781,6 +789,14 @@ def score_template_download(request):
     _require_edit(request.user)
     county = _county(request)
     year, quarter = _quarter(request)
+    if find_scheme(county=county, year=year) is None:
+        return _no_scheme_yet(request, county, year)
     return _download(
         score_template(county=county, year=year, quarter=quarter), template_filename(county, year, quarter)
     )
+
+
+def _no_scheme_yet(request, county, year):
+    """A GET never opens a scheme (it would write): send the user to open it with a POST."""
+    messages.warning(request, _t("%(year)s年度考核细则尚未建立，请先在本页建立后再录入得分") % {"year": year})
+    return redirect(f"{reverse('appraisal:scheme_list')}?county={county.code}")

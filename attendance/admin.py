@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from attendance.models import AttendanceRecord, AttendanceUpload, LeaveRequest, MonthlyTotal, ReportReminder
 from core.admin import ScopedAdminMixin
 
 
 @admin.register(AttendanceUpload)
-class AttendanceUploadAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class AttendanceUploadAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = (
         "township",
         "month",
@@ -48,7 +49,7 @@ class AttendanceRecordAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(LeaveRequest)
-class LeaveRequestAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class LeaveRequestAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = (
         "cadre",
         "kind",

@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from attendance import partitions
-from attendance.marks import LEAVE_MARKS, MARK_SYMBOLS, Mark, is_blank, parse_mark
+from attendance.marks import MARK_SYMBOLS, Mark, is_blank, parse_mark
 from attendance.models import AttendanceRecord, AttendanceUpload, LeaveRequest
 from attendance.xlsx_guard import check_parts
 from cadres.models import Cadre, Posting
@@ -102,6 +102,8 @@ class ImportResult:
     check: CheckResult
     upload: AttendanceUpload | None = None
     applied: bool = False
+    # Why a confirmation was refused although the file itself is valid (superseded, already applied).
+    refusal: str = ""
 
     @property
     def ok(self) -> bool:
@@ -400,7 +402,8 @@ class _Checker:
                     self.error(row, col, _("身份证号 %(id)s 不在干部名册中") % {"id": id_number})
 
     def leave_warnings(self) -> None:
-        leave_values = {m.value for m in LEAVE_MARKS}
+        # 休 (公休) is a rest day and needs no request; only 事 and 病 do (DOMAIN.md §4).
+        leave_values = {Mark.LEAVE_PERSONAL.value, Mark.LEAVE_SICK.value}
         leave = [(c, d) for (_p, c, d, s, _n) in self.records if s in leave_values]
         if not leave:
             return
@@ -577,7 +580,8 @@ class _Checker:
                 )
                 continue
             if is_blank(raw_status):
-                if day <= self.as_of and cadre.posting_on(day) is not None:
+                # The upload date itself may be left blank (DOMAIN.md §4): only earlier days are due.
+                if day < self.as_of and cadre.posting_on(day) is not None:
                     self.errored_days.add(cadre.cadre_id * 32 + day.day)
                     self.error(
                         r, status_col + col_offset, _("%(day)s 缺少考勤标记") % {"day": self.day_text(day)}
@@ -590,17 +594,24 @@ class _Checker:
         self.header_id_cell = (header_index, id_col + col_offset)
 
     def finish_missing(self) -> None:
-        """Posted cadres absent from the sheet and posted days up to the upload date without a mark."""
+        """Posted cadres absent from the sheet and posted days before the upload date without a mark.
+
+        The upload date itself may be marked or blank (DOMAIN.md §4)."""
         seen, errored = self.seen, self.errored_days
+        due_until = self.as_of - dt.timedelta(days=1)
+        as_of_day = self.as_of.day if self.first <= self.as_of <= self.last else None
         # A kept mark is always on a posted day up to the upload date: a cadre with as many kept
-        # marks as such days has nothing missing, and its days need not be listed one by one.
+        # marks before it as such days has nothing missing, and its days need not be listed one by one.
         kept = Counter(key >> 5 for key in seen)
         for cadre in self.posted.values():
             base = cadre.cadre_id * 32
-            if kept.get(cadre.cadre_id, 0) == cadre.due_count(self.as_of):
+            before = kept.get(cadre.cadre_id, 0)
+            if as_of_day is not None and base + as_of_day in seen:
+                before -= 1
+            if before == cadre.due_count(due_until):
                 continue
             due = [
-                d for d in cadre.days(self.as_of) if base + d.day not in seen and base + d.day not in errored
+                d for d in cadre.days(due_until) if base + d.day not in seen and base + d.day not in errored
             ]
             if not due:
                 continue
@@ -871,6 +882,52 @@ def _new_upload(*, township, month, check: CheckResult, as_of, user, status) -> 
     return upload
 
 
+WAITING = (AttendanceUpload.Status.CHECKING, AttendanceUpload.Status.PENDING)
+
+
+def supersede_waiting(*, upload: AttendanceUpload) -> int:
+    """Only the newest check of a township-month can be applied (DOMAIN.md §4): every other upload
+    of it still waiting (checking or pending) becomes SUPERSEDED. Called whenever an upload is
+    stored; returns how many were superseded."""
+    return (
+        AttendanceUpload.objects.filter(
+            township_id=upload.township_id, month=upload.month, status__in=WAITING
+        )
+        .exclude(pk=upload.pk)
+        .update(status=AttendanceUpload.Status.SUPERSEDED, decided_at=timezone.now())
+    )
+
+
+class _Refused(Exception):
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = str(message)
+
+
+def _claim_for_confirmation(upload: AttendanceUpload) -> AttendanceUpload:
+    """Inside the township-month's lock: the upload row, locked, if it may still be applied.
+
+    Refuses an upload no longer pending (already applied by a simultaneous confirmation, or
+    superseded) and one older than an upload accepted after its check ran."""
+    locked = AttendanceUpload.objects.select_for_update().get(pk=upload.pk)
+    if locked.status == AttendanceUpload.Status.ACCEPTED:
+        raise _Refused(_("该文件已经确认采用，不会重复采用"))
+    if locked.status == AttendanceUpload.Status.SUPERSEDED:
+        raise _Refused(_("该文件已被新上传替代，不能再确认；请查看本乡镇该月最新的上传"))
+    if locked.status != AttendanceUpload.Status.PENDING:
+        raise _Refused(_("该文件不是待确认状态，不能确认"))
+    checked = locked.checked_at or locked.uploaded_at
+    newer = AttendanceUpload.objects.filter(
+        township_id=locked.township_id,
+        month=locked.month,
+        status=AttendanceUpload.Status.ACCEPTED,
+        decided_at__gte=checked,
+    ).exclude(pk=locked.pk)
+    if newer.exists():
+        raise _Refused(_("本文件检查之后，本乡镇该月已采用了另一份考勤，本文件不能再确认"))
+    return locked
+
+
 def import_attendance(
     *,
     township,
@@ -920,9 +977,14 @@ def import_attendance(
         return result
     # The month's partition (PostgreSQL) is made, when missing, in its own short transaction first.
     partitions.ensure_month(month)
+    confirming = upload is not None
     try:
         with transaction.atomic():
             _lock_township_month(township, month)
+            if confirming:
+                upload = _claim_for_confirmation(upload)
+                upload.confirmed_by = user if getattr(user, "is_authenticated", False) else None
+                upload.confirmed_at = timezone.now()
             if upload is None:
                 upload = _new_upload(
                     township=township,
@@ -943,9 +1005,13 @@ def import_attendance(
             AttendanceUpload.objects.filter(
                 township_id=township.pk, month=month, status=AttendanceUpload.Status.ACCEPTED
             ).exclude(pk=upload.pk).update(status=AttendanceUpload.Status.SUPERSEDED)
+            supersede_waiting(upload=upload)
             if enqueue_totals:
                 county_id = township.county_id
                 transaction.on_commit(lambda: _enqueue_totals(county_id, month))
+    except _Refused as exc:
+        result.refusal = exc.message
+        return result
     except IntegrityError:
         logger.exception("attendance import conflict")
         check.errors = [
@@ -982,19 +1048,55 @@ def stage_upload(
             upload.file.close()
     check = check_file(township=township, month=month, file=source, as_of=as_of, user=user, progress=progress)
     status = AttendanceUpload.Status.PENDING if check.ok else AttendanceUpload.Status.REJECTED
-    if upload is None:
+    new = upload is None
+    if new:
         upload = _new_upload(
             township=township, month=month, check=check, as_of=as_of, user=user, status=status
         )
-    upload.status = status
-    upload.layout = check.layout
-    upload.errors = _stored_errors(check.errors)
-    upload.warnings = [w.as_dict() for w in check.warnings[:MAX_STORED_ERRORS]]
-    upload.summary = check.summary
-    upload.sha256 = check.sha256 or upload.sha256
-    upload.decided_at = timezone.now() if status == AttendanceUpload.Status.REJECTED else None
-    upload.save()
+    with transaction.atomic():
+        if not new:
+            stored = (
+                AttendanceUpload.objects.select_for_update()
+                .filter(pk=upload.pk)
+                .values_list("status", flat=True)
+                .first()
+            )
+            if stored == AttendanceUpload.Status.SUPERSEDED and check.ok:
+                # A newer upload arrived while this one was being checked: it stays superseded.
+                status = AttendanceUpload.Status.SUPERSEDED
+        upload.status = status
+        upload.layout = check.layout
+        upload.errors = _stored_errors(check.errors)
+        upload.warnings = [w.as_dict() for w in check.warnings[:MAX_STORED_ERRORS]]
+        upload.summary = check.summary
+        upload.sha256 = check.sha256 or upload.sha256
+        upload.checked_at = timezone.now()
+        upload.decided_at = None if status == AttendanceUpload.Status.PENDING else timezone.now()
+        upload.save()
+        if new:
+            supersede_waiting(upload=upload)
     return upload
+
+
+def receive_upload(*, township, month: dt.date, data: bytes, name: str, user=None) -> AttendanceUpload:
+    """Store a file the page received, to be checked (status CHECKING) by ``check_upload_task``.
+
+    The upload date is today in Asia/Shanghai; every older upload of the township-month still
+    waiting for confirmation is superseded at once — only the newest check can be applied."""
+    with transaction.atomic():
+        row = AttendanceUpload(
+            township=township,
+            month=month.replace(day=1),
+            status=AttendanceUpload.Status.CHECKING,
+            checking_since=timezone.now(),
+            as_of=timezone.localdate(),
+            original_name=(name or "attendance.xlsx")[:255],
+            uploaded_by=user,
+        )
+        row.file.save(row.original_name, ContentFile(data), save=False)
+        row.save()
+        supersede_waiting(upload=row)
+    return row
 
 
 def apply_upload(*, upload: AttendanceUpload, user=None) -> ImportResult:

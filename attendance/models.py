@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.scoping import ScopedManager
 
@@ -48,7 +49,8 @@ class AttendanceUpload(models.Model):
         PENDING = "PENDING", _("待确认")
         ACCEPTED = "ACCEPTED", _("已采用")
         REJECTED = "REJECTED", _("已退回")
-        SUPERSEDED = "SUPERSEDED", _("已被替换")
+        # A newer upload of the township-month was accepted, or arrived while this one waited.
+        SUPERSEDED = "SUPERSEDED", _("已被新上传替代")
         # The check itself did not finish (worker lost, time limit): the file is kept, re-check it.
         FAILED = "FAILED", _("检查失败")
 
@@ -75,6 +77,16 @@ class AttendanceUpload(models.Model):
     )
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    checked_at = models.DateTimeField(_("检查完成时间"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("确认人"),
+    )
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     errors = models.JSONField(_("错误"), default=list, blank=True)
     warnings = models.JSONField(_("提示"), default=list, blank=True)
     summary = models.JSONField(_("汇总"), default=dict, blank=True)
@@ -87,6 +99,9 @@ class AttendanceUpload(models.Model):
     )
 
     objects = ScopedManager()
+
+    # Change history (DOMAIN.md §12): who, when, which path, before and after.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
@@ -235,6 +250,8 @@ class LeaveRequest(models.Model):
     rejection_reason = models.TextField(_("驳回理由"), blank=True)
 
     objects = ScopedManager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-start_date", "-id"]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from attendance.marks import DROPDOWN, legend
 from cadres.models import Posting
 from core.xlsx import column_letter, safe_text
+from villages.models import Policy
 
 SHEET = "考勤"
 HEADER_ROW = 2  # 0-based: a title row and a legend row above it
@@ -43,6 +44,10 @@ def build_template(*, township, month: dt.date, suggestions: dict | None = None)
     month = month.replace(day=1)
     n_days = calendar.monthrange(month.year, month.month)[1]
     postings = list(template_postings(township, month))
+    # The sheet's own 在岗天数 counts what the county's policy counts: 公出 too when it says so.
+    # (Read, not created: downloading a template is a GET and writes nothing.)
+    policy = Policy.objects.filter(county_id=township.county_id).first() or Policy()
+    on_site_marks = ("√", "○", "公") if policy.trip_counts_on_site else ("√", "○")
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
     ws = wb.add_worksheet(SHEET)
@@ -109,9 +114,8 @@ def build_template(*, township, month: dt.date, suggestions: dict | None = None)
                 ws.write_blank(r, first_day_col + d - 1, None, day_fmt if p.covers(day) else grey_fmt)
         a = column_letter(first_day_col)
         b = column_letter(last_col - 1)
-        ws.write_formula(
-            r, last_col, f'=COUNTIF({a}{r + 1}:{b}{r + 1},"√")+COUNTIF({a}{r + 1}:{b}{r + 1},"○")', sum_fmt, 0
-        )
+        formula = "=" + "+".join(f'COUNTIF({a}{r + 1}:{b}{r + 1},"{m}")' for m in on_site_marks)
+        ws.write_formula(r, last_col, formula, sum_fmt, 0)
     if postings:
         ws.data_validation(
             HEADER_ROW + 1,

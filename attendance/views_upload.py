@@ -9,7 +9,6 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,13 +19,14 @@ from django.views.decorators.http import require_POST
 from attendance.examples import EXAMPLE_FILENAME, example_sheets
 from attendance.exports import write_upload_history
 from attendance.forms import TemplateForm, UploadForm, parse_month, previous_month
-from attendance.importing import CellError, apply_upload
+from attendance.importing import CellError, apply_upload, receive_upload
 from attendance.marks import legend
 from attendance.models import AttendanceUpload, Mark
 from attendance.template_xlsx import build_template, template_filename
 from attendance.upload_checks import recheck, start_check
 from attendance.xlsx_annotate import annotate
 from cadres.models import Posting
+from core.history import history_entries
 from core.scoping import area_for
 from core.xlsx import SpreadsheetRejected, example_workbook
 from villages.models import Township
@@ -53,17 +53,13 @@ def upload(request):
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
-        row = AttendanceUpload(
+        row = receive_upload(
             township=form.cleaned_data["township"],
             month=form.cleaned_data["month"],
-            status=AttendanceUpload.Status.CHECKING,
-            checking_since=timezone.now(),
-            as_of=timezone.localdate(),
-            original_name=(f.name or "attendance.xlsx")[:255],
-            uploaded_by=request.user,
+            data=f.read(),
+            name=f.name,
+            user=request.user,
         )
-        row.file.save(row.original_name, ContentFile(f.read()), save=False)
-        row.save()
         start_check(upload_id=row.pk)
         return redirect("attendance:upload_detail", pk=row.pk)
     recent = _uploads(request.user)[:10]
@@ -114,6 +110,7 @@ def upload_detail(request, pk):
     context = _detail_context(row)
     if request.headers.get("HX-Request"):
         return render(request, "attendance/partials/upload_status.html", context)
+    context["change_history"] = history_entries(AttendanceUpload.history.filter(id=row.pk))
     return render(request, "attendance/upload_detail.html", context)
 
 
@@ -121,11 +118,16 @@ def upload_detail(request, pk):
 @require_POST
 def upload_confirm(request, pk):
     row = get_object_or_404(_uploads(request.user), pk=pk)
+    if row.status == AttendanceUpload.Status.SUPERSEDED:
+        messages.error(request, _("该文件已被新上传替代，不能再确认；请查看本乡镇该月最新的上传"))
+        return redirect("attendance:upload_detail", pk=row.pk)
     if row.status != AttendanceUpload.Status.PENDING:
         messages.error(request, _("该文件不是待确认状态，不能再次确认"))
         return redirect("attendance:upload_detail", pk=row.pk)
     result = apply_upload(upload=row, user=request.user)
-    if result.applied:
+    if result.refusal:
+        messages.error(request, result.refusal)
+    elif result.applied:
         messages.success(
             request,
             _("已采用：%(township)s %(month)s 的考勤已替换为该文件的内容")

@@ -10,6 +10,7 @@ import random
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
+from django.utils import timezone
 
 from bench.config import (
     BUILD_VERSION,
@@ -110,7 +111,7 @@ def _build(*, scale: Scale, month: dt.date, year: int, quarter: int, stdout) -> 
     out = io.StringIO()
     call_command("seed_demo", scale="province", counties=scale.counties, seed=2026, stdout=out)
     stdout.write(out.getvalue().strip().splitlines()[0] if out.getvalue().strip() else "")
-    today = dt.date.today()
+    today = timezone.localdate()
     starts = (month - dt.timedelta(days=400), month - dt.timedelta(days=1))
     common = {"city": "基准市", "n_units": 20, "n_townships": 1, "starts": starts}
     demo.add_counties(

@@ -9,6 +9,7 @@ import random
 from pathlib import Path
 
 import xlsxwriter
+from django.utils import timezone
 
 from bench.config import Scale, month_last
 
@@ -79,7 +80,7 @@ def registry_workbook(path: Path, *, scale: Scale) -> int:
         }
         for i in range(scale.registry_counties)
     ]
-    sheets = demo.registry_rows(rng=random.Random(16), today=dt.date.today(), counties=specs)
+    sheets = demo.registry_rows(rng=random.Random(16), today=timezone.localdate(), counties=specs)
     wb = xlsxwriter.Workbook(str(path))
     date_format = wb.add_format({"num_format": "yyyy-mm-dd"})
     for name, rows in sheets.items():

@@ -3,14 +3,16 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from cadres.accounts import create_accounts, credentials_workbook
 from cadres.models import Cadre, DispatchingUnit, Posting
+from cadres.services import announce_new_postings
 from core.admin import ScopedAdminMixin
 
 
 @admin.register(DispatchingUnit)
-class DispatchingUnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class DispatchingUnitAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("code", "name", "level", "county")
     list_filter = ("level", ("county", admin.RelatedOnlyFieldListFilter))
     search_fields = ("code", "name", "name_initials")
@@ -19,7 +21,7 @@ class DispatchingUnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Cadre)
-class CadreAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class CadreAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "id_number", "gender", "birth_date", "mobile", "education", "rank", "home_unit")
     list_filter = (
         "gender",
@@ -73,7 +75,7 @@ class CadreAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Posting)
-class PostingAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class PostingAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = (
         "cadre",
         "id_number",
@@ -110,3 +112,9 @@ class PostingAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # History is never deleted: a posting ends (期满/召回/调整), it does not disappear.
         return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            # The same hand-off as the page: a new posting may fulfil a recall's replacement.
+            announce_new_postings(county_ids=[obj.village.township.county_id])

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core import idcard
 from core.pinyin import initials
@@ -30,6 +31,9 @@ class DispatchingUnit(models.Model):
     )
 
     objects = ScopedManager()
+
+    # Change history (DOMAIN.md §12): who, when, which path, before and after.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["code"]
@@ -95,6 +99,8 @@ class Cadre(models.Model):
     )
 
     objects = ScopedManager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["id"]
@@ -186,6 +192,8 @@ class Posting(models.Model):
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = models.Manager.from_queryset(PostingQuerySet)()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-start_date", "id"]

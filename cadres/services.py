@@ -7,10 +7,12 @@ first is what turns the violation into a readable Chinese message.
 
 import datetime as dt
 
+from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 
 from cadres.models import Posting
+from cadres.signals import posting_created
 
 
 def posting_conflicts(
@@ -42,3 +44,16 @@ def posting_conflicts(
                 "一个村同一天只能有一名第一书记"
             )
     return problems
+
+
+def announce_new_postings(*, county_ids) -> None:
+    """Every path that creates postings (page, admin, registry import) calls this: once committed,
+    ``posting_created`` is sent per county, so a recall's open replacement is fulfilled."""
+    county_ids = sorted({int(i) for i in county_ids})
+
+    def send():
+        for county_id in county_ids:
+            posting_created.send(sender=Posting, county_id=county_id)
+
+    if county_ids:
+        transaction.on_commit(send)

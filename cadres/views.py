@@ -13,10 +13,10 @@ from attendance.leave import cadre_leave
 from cadres import selectors
 from cadres.forms import PostingCreateForm, PostingEndForm
 from cadres.models import Cadre, DispatchingUnit, Posting
-from cadres.services import posting_conflicts
+from cadres.services import announce_new_postings, posting_conflicts
+from core.history import history_entries
 from core.listing import choice_param, int_param, paginate
 from core.scoping import area_for
-from decisions.services import fulfil_replacements
 from villages.models import Township
 
 INTEGRITY_MESSAGE = gettext_lazy(
@@ -78,6 +78,9 @@ def cadre_detail(request, pk):
             "today": today,
             "can_manage": can_manage_postings(request.user),
             "leaves": cadre_leave(cadre=cadre, user=request.user),
+            "change_history": history_entries(
+                Cadre.history.filter(id=cadre.pk), Posting.history.filter(cadre_id=cadre.pk)
+            ),
         },
     )
 
@@ -139,7 +142,7 @@ def posting_create(request):
             posting = _save_posting(form)
             if posting is not None:
                 # A new posting may be the replacement a recall is waiting for.
-                fulfil_replacements(county_id=posting.village.township.county_id)
+                announce_new_postings(county_ids=[posting.village.township.county_id])
                 messages.success(request, _("已登记选派：%(posting)s") % {"posting": posting})
                 return redirect("cadres:detail", pk=posting.cadre_id)
     else:

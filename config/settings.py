@@ -47,11 +47,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "simple_history",
     "core",
     "villages",
     "cadres",
     "attendance",
-    "simple_history",
     "checkins",
     "diary",
     "appraisal",
@@ -69,6 +69,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.AccountBoundaryMiddleware",
+    # Change history (DOMAIN.md §12): who (the request's user) and which path (page or admin).
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "core.history.HistoryPathMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -228,6 +231,10 @@ CELERY_TASK_ROUTES = {
     "attendance.tasks.compute_current_month_all_counties": {"queue": ZHUCUN_REPORTS_QUEUE},
     "appraisal.tasks.compute_quarterly_ranking_task": {"queue": ZHUCUN_REPORTS_QUEUE},
     "appraisal.tasks.rank_previous_quarter_all_counties": {"queue": ZHUCUN_REPORTS_QUEUE},
+    # The rules that follow totals and rankings (decisions/pipeline.py) are report work too.
+    "decisions.tasks.rerun_after_totals_task": {"queue": ZHUCUN_REPORTS_QUEUE},
+    "decisions.tasks.rerun_after_ranking_task": {"queue": ZHUCUN_REPORTS_QUEUE},
+    "decisions.tasks.fulfil_replacements_task": {"queue": ZHUCUN_REPORTS_QUEUE},
 }
 
 # Mail (催报 notices): off unless EMAIL_URL is set, e.g. smtp+tls://user:pass@smtp.example.gov.cn:587.

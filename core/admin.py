@@ -10,8 +10,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
-from core.models import JobRun, StaffProfile, TaskFailure
+from core.models import ImportBatch, JobRun, StaffProfile, TaskFailure
 from core.scoping import ScopedQuerySet, area_for
 
 
@@ -77,7 +78,7 @@ class _ProfileScopingMixin(ScopedAdminMixin):
 
 
 @admin.register(StaffProfile)
-class StaffProfileAdmin(_ProfileScopingMixin, admin.ModelAdmin):
+class StaffProfileAdmin(_ProfileScopingMixin, SimpleHistoryAdmin):
     list_display = ("user", "display_name", "office", "role", "township", "county_names")
     list_filter = ("role",)
     search_fields = (
@@ -170,6 +171,33 @@ class TaskFailureAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    """Bulk writes (registry and score imports) with their before/after rows; read-only, and only
+    for system admins, since one batch may span several counties."""
+
+    list_display = ("at", "kind", "user", "path", "file_name")
+    list_filter = ("kind", "path")
+    search_fields = ("file_name", "user__username")
+    list_select_related = ("user",)
+    readonly_fields = ("kind", "user", "at", "path", "file_name", "counts", "changes")
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

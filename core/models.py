@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class StaffProfile(models.Model):
@@ -38,6 +39,9 @@ class StaffProfile(models.Model):
     must_change_password = models.BooleanField(
         _("须修改密码"), default=False, help_text=_("初始密码登录后须先修改密码"),
     )
+
+    # Change history (DOMAIN.md §12): who, when, which path, before and after.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("用户角色")
@@ -93,3 +97,28 @@ class JobRun(models.Model):
 
     def __str__(self):
         return f"{self.task_name} · {self.last_success_at:%Y-%m-%d %H:%M}"
+
+
+class ImportBatch(models.Model):
+    """One bulk write (an import, a COPY load): who, when, through which path, which file, the
+    counts, and each changed row's values before and after (DOMAIN.md §12). Bulk writers bypass
+    model signals, so they record this explicitly."""
+
+    kind = models.CharField(_("类型"), max_length=32)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("操作人"),
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    path = models.CharField(_("途径"), max_length=16, blank=True)
+    file_name = models.CharField(_("文件名"), max_length=255, blank=True)
+    counts = models.JSONField(_("数量"), default=dict, blank=True)
+    changes = models.JSONField(_("变更明细"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("导入批次")
+        verbose_name_plural = _("导入批次")
+
+    def __str__(self):
+        return f"{self.kind} {self.at:%Y-%m-%d %H:%M}"

@@ -3,7 +3,9 @@ reject, issue, correct) happens on the pages through the services, and nothing i
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
+from decisions import services
 from decisions.models import Decision, DecisionEvent, Finding, Inspection, Replacement
 
 try:
@@ -23,7 +25,7 @@ class FindingInline(ScopedAdminMixin, admin.TabularInline):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class InspectionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("date", "kind", "county", "inspectors")
     list_filter = ("kind", "county")
     search_fields = ("inspectors", "notes", "findings__description")
@@ -32,14 +34,36 @@ class InspectionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ("villages", "cadres")
     inlines = (FindingInline,)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Findings edited inline: the same re-rank and R3 as the inspection page.
+        inspection = form.instance
+        services.after_findings_changed(county_id=inspection.county_id, days=[inspection.date])
+
 
 @admin.register(Finding)
-class FindingAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class FindingAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("inspection", "cadre", "village", "severity", "handling", "deduction")
     list_filter = ("severity", "handling")
     search_fields = ("description", "cadre__name", "cadre__id_number", "village__name")
     list_select_related = ("inspection", "cadre", "village")
     autocomplete_fields = ("inspection", "cadre", "village")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # The same service as the finding page: re-rank the quarter (减分) and run R3.
+        services.after_finding_saved(finding=obj)
+
+    def delete_model(self, request, obj):
+        county_id, day = obj.inspection.county_id, obj.inspection.date
+        super().delete_model(request, obj)
+        services.after_findings_changed(county_id=county_id, days=[day])
+
+    def delete_queryset(self, request, queryset):
+        changed = list(queryset.values_list("inspection__county_id", "inspection__date").distinct())
+        super().delete_queryset(request, queryset)
+        for county_id, day in changed:
+            services.after_findings_changed(county_id=county_id, days=[day])
 
 
 class DecisionEventInline(admin.TabularInline):
@@ -56,7 +80,7 @@ class DecisionEventInline(admin.TabularInline):
 
 
 @admin.register(Decision)
-class DecisionAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class DecisionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = (
         "__str__",
         "kind",

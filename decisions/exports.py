@@ -31,8 +31,23 @@ SHEET_NAME = "决定"
 
 
 def decision_row(d) -> list:
-    unit = d.unit if d.unit_id else (d.posting.unit if d.posting_id else None)
     issued = d.status == d.Status.ISSUED
+    frozen = d.snapshot if issued else None
+    if frozen:
+        # An issued decision is exported as it was issued (names and unit frozen then).
+        return [
+            frozen["number"],
+            str(d.get_kind_display()),
+            d.rule if d.rule != d.Rule.MANUAL else str(d.get_rule_display()),
+            str(d.get_status_display()),
+            frozen["subject_name"],
+            frozen["id_number"] or None,
+            frozen["unit"] or None,
+            frozen["basis"],
+            f"{d.proposed_on:%Y-%m-%d}",
+            frozen["decision_date"] or None,
+        ]
+    unit = d.unit if d.unit_id else (d.posting.unit if d.posting_id else None)
     return [
         d.number if issued else None,
         str(d.get_kind_display()),

@@ -15,6 +15,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from cadres.models import Posting
 from core.scoping import ScopedManager, ScopedQuerySet
@@ -52,6 +53,9 @@ class Inspection(models.Model):
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = ScopedManager()
+
+    # Change history (DOMAIN.md §12): who, when, which path, before and after.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -116,6 +120,8 @@ class Finding(models.Model):
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = ScopedManager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["inspection_id", "id"]
@@ -189,6 +195,8 @@ class Decision(models.Model):
         APPROVED = "APPROVED", _("已同意")
         REJECTED = "REJECTED", _("已驳回")
         ISSUED = "ISSUED", _("已签发")
+        # The rule no longer holds on the current evidence (DOMAIN.md §7 "Evidence stays true").
+        WITHDRAWN = "WITHDRAWN", _("已撤回")
 
     class Interviewer(models.TextChoices):
         NONE = "", _("—")
@@ -258,10 +266,14 @@ class Decision(models.Model):
     )
     proposed_on = models.DateField(_("提出日期"))
     rejection_reason = models.TextField(_("驳回理由"), blank=True)
+    withdrawal_reason = models.TextField(_("撤回原因"), blank=True)
     number = models.CharField(_("文号"), max_length=64, blank=True, default="")
     number_year = models.PositiveSmallIntegerField(_("文号年度"), null=True, blank=True, editable=False)
     number_seq = models.PositiveIntegerField(_("文号序号"), null=True, blank=True, editable=False)
     decision_date = models.DateField(_("签发日期"), null=True, blank=True)
+    # Frozen when issued (names, unit, village, role, grounds, date, the notice's wording): the
+    # printed notice and the export of an issued decision read this, never the live registry.
+    snapshot = models.JSONField(_("签发时快照"), default=dict, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -274,6 +286,8 @@ class Decision(models.Model):
 
     objects = models.Manager.from_queryset(DecisionQuerySet)()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-proposed_on", "-id"]
         verbose_name = _("决定")
@@ -281,8 +295,10 @@ class Decision(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["rule", "subject_key", "period_key"],
-                condition=~Q(rule="MANUAL"),
-                name="decision_one_proposal_per_rule_subject_period",
+                # A withdrawn proposal stays on record; the rule may propose again if the
+                # evidence comes back.
+                condition=~Q(rule="MANUAL") & ~Q(status="WITHDRAWN"),
+                name="decision_one_live_proposal_per_rule_subject_period",
             ),
             models.UniqueConstraint(
                 fields=["county", "number_year", "number_seq"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from decisions.models import Decision
@@ -33,6 +34,35 @@ def _where(d: Decision) -> str:
 
 
 def notice(d: Decision) -> dict:
+    """The notice's title, addressee, body and organ. An issued decision's notice is the one frozen
+    in its snapshot when it was issued, whatever was renamed since (DOMAIN.md §7)."""
+    if d.status == Decision.Status.ISSUED and (d.snapshot or {}).get("notice"):
+        return d.snapshot["notice"]
+    return _compose(d)
+
+
+def take_snapshot(d: Decision) -> dict:
+    """Everything the notice and the export show, as of now (called by ``issue`` before saving).
+
+    Written in Chinese, the language of the document, whatever the issuing user's language."""
+    posting = d.posting
+    unit = d.unit if d.unit_id else (posting.unit if posting else None)
+    with translation.override("zh-hans"):
+        return {
+            "subject_name": d.subject_name,
+            "id_number": d.cadre.id_number if d.cadre_id else "",
+            "unit": unit.name if unit else "",
+            "village": posting.village.name if posting else "",
+            "township": posting.village.township.name if posting else "",
+            "role": str(posting.get_role_display()) if posting else "",
+            "basis": d.basis,
+            "number": d.number,
+            "decision_date": f"{d.decision_date:%Y-%m-%d}" if d.decision_date else "",
+            "notice": {k: (list(v) if isinstance(v, list) else str(v)) for k, v in _compose(d).items()},
+        }
+
+
+def _compose(d: Decision) -> dict:
     who = _who(d)
     where = _where(d)
     if d.kind == Kind.RECALL:

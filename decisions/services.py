@@ -22,8 +22,14 @@ Rules, as implemented:
   the year-Y annual rank ≤ ``promotion_top_n`` → 优先提拔 (evidence period "Y-1–Y").
 - **R5** — every ISSUED recall (召回 or 组织调整) → 约谈 of the sending unit's leadership.
 
-A proposal is unique on (rule, subject, evidence period): running the rules again never creates a
-duplicate (checked first, and a database constraint is the backstop).
+A proposal is unique on (rule, subject, evidence period) among the proposals not withdrawn:
+running the rules again never creates a duplicate (checked first, and a database constraint is the
+backstop).
+
+**Evidence stays true.** Before proposing, a run re-checks every PROPOSED or APPROVED decision of
+the rules it runs (``decisions.evidence.stale_reason``) and withdraws (已撤回) those whose rule no
+longer holds, with the reason in words and an event. Approving and issuing re-check inside their
+transaction and refuse. Annual R4 proposes only from final annual results (Q4 ranked).
 """
 
 from __future__ import annotations
@@ -32,14 +38,17 @@ import calendar
 import datetime as dt
 import logging
 from collections import defaultdict
+from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from appraisal.models import AnnualResult, QuarterResult
+from appraisal.ranking import annual_is_final
 from cadres.models import Posting
+from decisions.evidence import stale_reason
 from decisions.models import (
     Decision,
     DecisionCounter,
@@ -48,6 +57,7 @@ from decisions.models import (
     IllegalTransition,
     Replacement,
 )
+from decisions.notices import take_snapshot
 from villages.models import County, Policy
 
 log = logging.getLogger(__name__)
@@ -58,11 +68,14 @@ Rule = Decision.Rule
 
 # Which status may follow which; anything else is refused.
 TRANSITIONS = {
-    Status.PROPOSED: {Status.APPROVED, Status.REJECTED},
-    Status.APPROVED: {Status.ISSUED},
+    Status.PROPOSED: {Status.APPROVED, Status.REJECTED, Status.WITHDRAWN},
+    Status.APPROVED: {Status.ISSUED, Status.WITHDRAWN},
     Status.REJECTED: set(),
     Status.ISSUED: set(),
+    Status.WITHDRAWN: set(),
 }
+OPEN_STATUSES = (Status.PROPOSED, Status.APPROVED)
+ALL_RULES = frozenset({Rule.R1, Rule.R2, Rule.R3, Rule.R4, Rule.R5})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -91,14 +104,6 @@ def _previous_quarter(year: int, quarter: int) -> tuple[int, int]:
     return (year, quarter - 1) if quarter > 1 else (year - 1, 4)
 
 
-def _appraisal_model(name: str):
-    """An appraisal result model, or None while the appraisal app does not provide it."""
-    try:
-        return apps.get_model("appraisal", name)
-    except LookupError:
-        return None
-
-
 def _county(county) -> County:
     if isinstance(county, County):
         return county
@@ -118,6 +123,7 @@ class _Proposer:
         self.created: list[Decision] = []
         self.existing = set(
             Decision.objects.exclude(rule=Rule.MANUAL)
+            .exclude(status=Status.WITHDRAWN)
             .filter(county=county)
             .values_list("rule", "subject_key", "period_key")
         )
@@ -177,7 +183,8 @@ class _Proposer:
 # The rules
 
 
-def _rule_attendance(p: _Proposer, policy: Policy) -> None:
+def _rule_attendance(p: _Proposer, policy: Policy, *, month: dt.date | None = None) -> None:
+    """R1; with ``month``, only runs that contain that month (the one whose totals changed)."""
     from attendance.models import AttendanceUpload, MonthlyTotal
 
     n = max(1, policy.recall_after_noncompliant_months)
@@ -224,7 +231,8 @@ def _rule_attendance(p: _Proposer, policy: Policy) -> None:
             if len(run) < n:
                 continue
             last = run[-1][1][-1]
-            if last["posting__status"] == Posting.Status.ACTIVE:
+            touches = month is None or run[0][0] <= month <= run[-1][0]
+            if touches and last["posting__status"] == Posting.Status.ACTIVE:
                 _propose_attendance_recall(p, cadre_id=cadre_id, run=run, last=last)
             run = []
 
@@ -287,9 +295,6 @@ def _township_of_posting(posting_ids) -> dict[int, int]:
 
 
 def _rule_poor_grade(p: _Proposer, policy: Policy) -> None:
-    QuarterResult = _appraisal_model("QuarterResult")
-    if QuarterResult is None:
-        return
     rows = list(
         QuarterResult.objects.filter(county=p.county).values(
             "cadre_id", "posting_id", "township_id", "year", "quarter", "grade", "composite", "rank"
@@ -393,37 +398,35 @@ def _rule_inspection(p: _Proposer, policy: Policy) -> None:
 
 
 def _rule_reward(p: _Proposer, policy: Policy) -> None:
-    QuarterResult = _appraisal_model("QuarterResult")
-    AnnualResult = _appraisal_model("AnnualResult")
     excellent = "EXCELLENT"
-    if QuarterResult is not None:
-        rows = QuarterResult.objects.filter(county=p.county, grade=excellent).values(
-            "cadre_id", "posting_id", "township_id", "year", "quarter", "grade", "composite", "rank"
+    rows = QuarterResult.objects.filter(county=p.county, grade=excellent).values(
+        "cadre_id", "posting_id", "township_id", "year", "quarter", "grade", "composite", "rank"
+    )
+    for r in rows:
+        start, end = quarter_bounds(r["year"], r["quarter"])
+        p.propose(
+            rule=Rule.R4,
+            kind=Kind.COMMENDATION,
+            cadre_id=r["cadre_id"],
+            posting_id=r["posting_id"],
+            township_id=r["township_id"],
+            period_key=f"{r['year']}Q{r['quarter']}",
+            period_start=start,
+            period_end=end,
+            evidence={"quarters": [_quarter_evidence(r)]},
+            basis=_("%(year)s年第%(q)s季度考核等次优秀（第 %(rank)s 名，综合得分 %(score)s）")
+            % {
+                "year": r["year"],
+                "q": r["quarter"],
+                "rank": r["rank"],
+                "score": r["composite"],
+            },
         )
-        for r in rows:
-            start, end = quarter_bounds(r["year"], r["quarter"])
-            p.propose(
-                rule=Rule.R4,
-                kind=Kind.COMMENDATION,
-                cadre_id=r["cadre_id"],
-                posting_id=r["posting_id"],
-                township_id=r["township_id"],
-                period_key=f"{r['year']}Q{r['quarter']}",
-                period_start=start,
-                period_end=end,
-                evidence={"quarters": [_quarter_evidence(r)]},
-                basis=_("%(year)s年第%(q)s季度考核等次优秀（第 %(rank)s 名，综合得分 %(score)s）")
-                % {
-                    "year": r["year"],
-                    "q": r["quarter"],
-                    "rank": r["rank"],
-                    "score": r["composite"],
-                },
-            )
-    if AnnualResult is None:
-        return
+    # Annual results are final only once the year's fourth quarter is ranked (DOMAIN.md §7).
+    years = set(AnnualResult.objects.filter(county=p.county).values_list("year", flat=True).distinct())
+    final_years = {y for y in years if annual_is_final(county_id=p.county.pk, year=y)}
     rows = list(
-        AnnualResult.objects.filter(county=p.county, grade=excellent).values(
+        AnnualResult.objects.filter(county=p.county, grade=excellent, year__in=final_years).values(
             "cadre_id", "posting_id", "year", "grade", "composite", "rank"
         )
     )
@@ -529,50 +532,106 @@ def _rule_unit_accountability(p: _Proposer, policy: Policy) -> None:
 # Entry points
 
 
-def propose_decisions(*, county, today: dt.date | None = None) -> list[Decision]:
-    """Apply every enabled rule of the county's policy; return the proposals created by this run."""
+@dataclass
+class RuleRun:
+    """What one run of the rules did: the proposals it created and the ones it withdrew."""
+
+    created: list[Decision] = field(default_factory=list)
+    withdrawn: list[Decision] = field(default_factory=list)
+
+
+def rerun_rules(
+    *,
+    county,
+    rules=ALL_RULES,
+    month: dt.date | None = None,
+    today: dt.date | None = None,
+) -> RuleRun:
+    """Re-validate the open proposals of ``rules``, then propose what the current evidence supports.
+
+    Each PROPOSED or APPROVED decision of those rules whose rule no longer holds is withdrawn with
+    the reason in words (an ISSUED decision is never touched). With ``month`` (the monthly totals
+    that changed), R1 re-checks and proposes only around that month. Withdrawing first frees the
+    (rule, subject, period) of a proposal whose grounds changed, so the rule may propose it anew
+    (e.g. a 2nd-quarter 约谈 becoming a 3rd-quarter 组织调整).
+    """
     county = _county(county)
     today = today or timezone.localdate()
     policy = Policy.for_county(county)
-    fulfil_replacements(county_id=county.pk)
+    rules = frozenset(rules)
+    run = RuleRun()
+    run.withdrawn = revalidate(county=county, rules=rules, month=month)
     p = _Proposer(county, today)
-    if policy.rule_attendance_enabled:
-        _rule_attendance(p, policy)
-    if policy.rule_poor_grade_enabled:
+    if Rule.R1 in rules and policy.rule_attendance_enabled:
+        _rule_attendance(p, policy, month=month)
+    if Rule.R2 in rules and policy.rule_poor_grade_enabled:
         _rule_poor_grade(p, policy)
-    if policy.rule_inspection_enabled:
+    if Rule.R3 in rules and policy.rule_inspection_enabled:
         _rule_inspection(p, policy)
-    if policy.rule_reward_enabled:
+    if Rule.R4 in rules and policy.rule_reward_enabled:
         _rule_reward(p, policy)
-    if policy.rule_unit_accountability_enabled:
+    if Rule.R5 in rules and policy.rule_unit_accountability_enabled:
         _rule_unit_accountability(p, policy)
-    return p.created
+    run.created = p.created
+    return run
 
 
-def propose_after_monthly_totals(*, county_id: int, month: dt.date) -> list[Decision]:
-    """Hook for the monthly totals job: the month's new figures may complete an R1 run."""
-    return propose_decisions(county=county_id)
+def propose_decisions(*, county, today: dt.date | None = None) -> list[Decision]:
+    """Apply every enabled rule of the county's policy (re-validating the open proposals first);
+    return the proposals created by this run."""
+    return rerun_rules(county=county, today=today).created
 
 
-def propose_after_ranking(*, county_id: int, year: int, quarter: int) -> list[Decision]:
-    """Hook for the quarterly ranking: new grades feed R2 and R4."""
-    return propose_decisions(county=county_id)
+def revalidate(*, county, rules=ALL_RULES, month: dt.date | None = None) -> list[Decision]:
+    """Withdraw the county's PROPOSED/APPROVED decisions of ``rules`` whose rule no longer holds."""
+    county = _county(county)
+    open_ = Decision.objects.filter(county=county, status__in=OPEN_STATUSES, rule__in=list(rules)).order_by(
+        "id"
+    )
+    if month is not None:
+        # Only R1 reads monthly totals; a month scopes the re-check to the runs around it.
+        open_ = open_.filter(period_start__lte=month_end(month), period_end__gte=month)
+    withdrawn = []
+    for decision in open_:
+        reason = stale_reason(decision)
+        if reason:
+            withdrawn.append(withdraw(decision=decision, reason=reason))
+    return withdrawn
+
+
+def propose_after_monthly_totals(*, county_id: int, month: dt.date) -> RuleRun:
+    """Pipeline step: a county-month's totals changed, so R1 re-runs around that month."""
+    return rerun_rules(county=county_id, rules={Rule.R1}, month=month.replace(day=1))
+
+
+def propose_after_ranking(*, county_id: int, year: int, quarter: int) -> RuleRun:
+    """Pipeline step: a quarter (and its year) was ranked, so the grade rules R2 and R4 re-run."""
+    return rerun_rules(county=county_id, rules={Rule.R2, Rule.R4})
+
+
+def propose_after_finding(*, county_id: int) -> RuleRun:
+    """Pipeline step: a finding changed (or was deleted), so R3 re-runs."""
+    return rerun_rules(county=county_id, rules={Rule.R3})
 
 
 def after_finding_saved(*, finding: Finding) -> None:
-    """Once the finding is committed: recompute the quarter's ranking (its 减分) and run the rules.
+    """Once the finding is committed: recompute its quarter's ranking (its 减分) and run R3.
 
-    The ranking is asked of the appraisal app lazily (its Celery task when present, else the
-    function) and only for a quarter already ranked; without an appraisal app the rules still run (R3).
+    Every path that saves or deletes a finding — the pages, the admin — calls this (or
+    ``after_findings_changed``), so each gets the same effects.
     """
-    county_id = finding.inspection.county_id
-    day = finding.inspection.date
-    year, quarter = day.year, (day.month - 1) // 3 + 1
+    after_findings_changed(county_id=finding.inspection.county_id, days=[finding.inspection.date])
+
+
+def after_findings_changed(*, county_id: int, days) -> None:
+    """Findings of ``county_id`` dated ``days`` were saved or deleted: once committed, re-rank each
+    quarter already ranked (its own hand-off then re-runs R2/R4) and re-run R3."""
+    quarters = sorted({(day.year, (day.month - 1) // 3 + 1) for day in days})
 
     def run():
-        if finding.deduction and finding.cadre_id:
+        for year, quarter in quarters:
             _recompute_ranking(county_id=county_id, year=year, quarter=quarter)
-        propose_decisions(county=county_id)
+        propose_after_finding(county_id=county_id)
 
     transaction.on_commit(run)
 
@@ -580,26 +639,11 @@ def after_finding_saved(*, finding: Finding) -> None:
 def _recompute_ranking(*, county_id: int, year: int, quarter: int) -> None:
     """Rank the quarter again, if it has been ranked: a quarter not ranked yet picks the deduction
     up when it is (ranking an unfinished quarter here would grade cadres on part of it)."""
-    QuarterResult = _appraisal_model("QuarterResult")
-    if (
-        QuarterResult is None
-        or not QuarterResult.objects.filter(county_id=county_id, year=year, quarter=quarter).exists()
-    ):
+    if not QuarterResult.objects.filter(county_id=county_id, year=year, quarter=quarter).exists():
         return
-    try:
-        from appraisal import tasks
+    from appraisal.tasks import compute_quarterly_ranking_task
 
-        task = getattr(tasks, "compute_quarterly_ranking_task", None)
-    except ImportError:
-        task = None
-    if task is not None:
-        task.delay(county_id, year, quarter)
-        return
-    try:
-        from appraisal.ranking import compute_quarterly_ranking
-    except ImportError:
-        return
-    compute_quarterly_ranking(county=County.objects.get(pk=county_id), year=year, quarter=quarter)
+    compute_quarterly_ranking_task.delay(county_id, year, quarter)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -629,15 +673,64 @@ def _log(decision: Decision, *, from_status: str, to_status: str, user=None, not
     )
 
 
-def approve(*, decision, user, note: str = "") -> Decision:
-    """PROPOSED → APPROVED."""
+def withdraw(*, decision, reason: str, user=None) -> Decision:
+    """PROPOSED/APPROVED → WITHDRAWN: the rule no longer holds; the reason is kept and logged."""
     with transaction.atomic():
         d = _lock(decision)
+        _check(d, Status.WITHDRAWN)
+        _withdraw_locked(d, reason=reason, user=user)
+    return d
+
+
+def _withdraw_locked(d: Decision, *, reason: str, user=None) -> None:
+    from_status = d.status
+    d.status = Status.WITHDRAWN
+    d.withdrawal_reason = reason
+    d.save(update_fields=["status", "withdrawal_reason"])
+    _log(d, from_status=from_status, to_status=Status.WITHDRAWN, user=user, note=reason)
+
+
+def _recheck(d: Decision, *, action: str, user) -> None:
+    """Inside the caller's transaction, with the row locked: a stale decision is withdrawn and the
+    step refused. The withdrawal is kept (the caller's transaction commits), then the error raised."""
+    reason = stale_reason(d)
+    if reason:
+        _withdraw_locked(d, reason=reason, user=user)
+        raise _StaleEvidence(
+            _("依据已经变化，不能%(action)s，该决定已撤回：%(reason)s") % {"action": action, "reason": reason}
+        )
+
+
+class _StaleEvidence(IllegalTransition):
+    pass
+
+
+def _refusing_stale(step):
+    """Run ``step`` in a transaction; a stale decision's withdrawal commits, then the refusal is raised."""
+    refusal = None
+    with transaction.atomic():
+        try:
+            result = step()
+        except _StaleEvidence as exc:
+            refusal = exc
+    if refusal is not None:
+        raise IllegalTransition(refusal.message)
+    return result
+
+
+def approve(*, decision, user, note: str = "") -> Decision:
+    """PROPOSED → APPROVED, once the evidence is re-checked (DOMAIN.md §7)."""
+
+    def step():
+        d = _lock(decision)
         _check(d, Status.APPROVED)
+        _recheck(d, action=_("同意"), user=user)
         d.status = Status.APPROVED
         d.save(update_fields=["status"])
         _log(d, from_status=Status.PROPOSED, to_status=Status.APPROVED, user=user, note=note)
-    return d
+        return d
+
+    return _refusing_stale(step)
 
 
 def reject(*, decision, user, reason: str) -> Decision:
@@ -678,15 +771,18 @@ def issue(*, decision, user, decision_date: dt.date | None = None) -> Decision:
     revocation cancels the revoked recall's open replacement. All in one transaction.
     """
     decision_date = decision_date or timezone.localdate()
-    with transaction.atomic():
+
+    def step():
         d = _lock(decision)
         _check(d, Status.ISSUED)
+        _recheck(d, action=_("签发"), user=user)
         county = County.objects.get(pk=d.county_id)
         seq = _next_number(county_id=county.pk, year=decision_date.year)
         d.number_year, d.number_seq = decision_date.year, seq
         d.number = format_number(county.name, decision_date.year, seq)
         d.decision_date = decision_date
         d.status = Status.ISSUED
+        d.snapshot = take_snapshot(d)
         d.save()
         _log(d, from_status=Status.APPROVED, to_status=Status.ISSUED, user=user, note=d.number)
         if d.is_recall:
@@ -695,7 +791,9 @@ def issue(*, decision, user, decision_date: dt.date | None = None) -> Decision:
             Replacement.objects.filter(decision_id=d.revokes_id, status=Replacement.Status.OPEN).update(
                 status=Replacement.Status.CANCELLED
             )
-    return d
+        return d
+
+    return _refusing_stale(step)
 
 
 def _apply_recall(d: Decision, *, county: County) -> None:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.history import history_entries
 from core.listing import choice_param, int_param, paginate
 from core.scoping import area_for
 from decisions import bulk, selectors, services
@@ -67,21 +68,9 @@ def _filters(request, params=None) -> dict:
     }
 
 
-def _fulfil_in_area(user):
-    area = area_for(user)
-    if area.everything:
-        services.fulfil_replacements()
-    elif area.is_township:
-        services.fulfil_replacements(county_id=Township.objects.get(pk=area.township_id).county_id)
-    else:
-        for county_id in sorted(area.county_ids):
-            services.fulfil_replacements(county_id=county_id)
-
-
 @login_required
 def decision_list(request):
     area = area_for(request.user)
-    _fulfil_in_area(request.user)
     filters = _filters(request)
     qs, before_status = selectors.decision_list(area, **filters)
     return render(
@@ -172,6 +161,7 @@ def decision_detail(request, pk):
             "issue_form": IssueForm(),
             "correction_form": CorrectionForm(),
             "today": timezone.localdate(),
+            "change_history": history_entries(Decision.history.filter(id=decision.pk)),
         },
     )
 
@@ -287,7 +277,6 @@ def _year(request) -> int:
 def recall_list(request):
     year = _year(request)
     area = area_for(request.user)
-    _fulfil_in_area(request.user)
     return render(
         request,
         "decisions/recall_list.html",
@@ -327,7 +316,6 @@ def reward_list(request):
 @login_required
 def replacement_list(request):
     area = area_for(request.user)
-    _fulfil_in_area(request.user)
     today = timezone.localdate()
     show = choice_param(request, "show", [("overdue", ""), ("open", ""), ("all", "")]) or "overdue"
     qs = selectors.replacements_for(area).order_by("due_date", "id")
@@ -390,6 +378,10 @@ def inspection_detail(request, pk):
             "findings": findings,
             "proposals": proposals,
             "can_act": can_act(request.user),
+            "change_history": history_entries(
+                Inspection.history.filter(id=inspection.pk),
+                Finding.history.filter(inspection_id=inspection.pk),
+            ),
         },
     )
 

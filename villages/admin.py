@@ -1,20 +1,21 @@
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ScopedAdminMixin
 from villages.models import County, Policy, Township, Village, VillageFence, VillageTag
 
 
 @admin.register(County)
-class CountyAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class CountyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("code", "name", "city_name")
     list_filter = ("city_name",)
     search_fields = ("code", "name", "city_name")
 
 
 @admin.register(Township)
-class TownshipAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class TownshipAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("code", "name", "county")
     list_filter = (("county", admin.RelatedOnlyFieldListFilter),)
     search_fields = ("code", "name", "county__name")
@@ -23,7 +24,7 @@ class TownshipAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(VillageTag)
-class VillageTagAdmin(admin.ModelAdmin):
+class VillageTagAdmin(SimpleHistoryAdmin):
     list_display = ("name", "village_count")
     search_fields = ("name",)
 
@@ -42,7 +43,7 @@ class VillageFenceInline(admin.TabularInline):
 
 
 @admin.register(Village)
-class VillageAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class VillageAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("code", "name", "township", "county", "tag_names")
     list_filter = (("township__county", admin.RelatedOnlyFieldListFilter), "tags")
     search_fields = ("code", "name", "name_initials", "township__name")
@@ -73,7 +74,7 @@ class VillageFenceAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Policy)
-class PolicyAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class PolicyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("county", "min_on_site_days_month", "min_overnight_days_month", "daily_allowance")
     search_fields = ("county__name", "county__code")
     list_select_related = ("county",)

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.pinyin import initials
 from core.scoping import ScopedManager
@@ -21,6 +22,9 @@ class County(models.Model):
     city_name = models.CharField(_("所属市"), max_length=64, blank=True)
 
     objects = ScopedManager()
+
+    # Change history (DOMAIN.md §12): who, when, which path, before and after.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["code"]
@@ -43,6 +47,8 @@ class Township(models.Model):
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="townships", verbose_name=_("县"))
 
     objects = ScopedManager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["code"]
@@ -74,6 +80,8 @@ class VillageTag(models.Model):
 
     name = models.CharField(_("标签"), max_length=32, unique=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["id"]
         verbose_name = _("村标签")
@@ -91,6 +99,8 @@ class Village(models.Model):
     tags = models.ManyToManyField(VillageTag, blank=True, related_name="villages", verbose_name=_("标签"))
 
     objects = ScopedManager()
+
+    history = HistoricalRecords(m2m_fields=[tags])
 
     class Meta:
         ordering = ["code"]
@@ -163,6 +173,8 @@ class Policy(models.Model):
     diary_item_due_days = models.PositiveSmallIntegerField(_("民情诉求默认办理期限（天）"), default=30)
 
     objects = ScopedManager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("政策参数")

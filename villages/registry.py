@@ -33,8 +33,10 @@ from django.utils.translation import gettext_lazy
 from python_calamine import CalamineWorkbook
 
 from cadres.models import Cadre, DispatchingUnit, Posting
+from cadres.services import announce_new_postings
 from core import idcard
 from core import pinyin as core_pinyin
+from core.history import IMPORT, change_path, collecting_changes, record_batch, record_bulk_changes
 from core.scoping import EVERYTHING, area_for
 from core.xlsx import SpreadsheetRejected, cell_text, column_letter, read_checked
 from villages.models import (
@@ -162,7 +164,9 @@ def import_registry(
             return RegistryResult(
                 ok=False, errors=[RegistryError("", None, "", exc.message)], dry_run=dry_run
             )
-    return _RegistryImport(data=data, user=user, dry_run=dry_run).run()
+    importer = _RegistryImport(data=data, user=user, dry_run=dry_run)
+    importer.file_name = str(file) if isinstance(file, (str, Path)) else getattr(file, "name", "") or ""
+    return importer.run()
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -290,6 +294,7 @@ def _update_rows(model, objs: list, fields: list[str]) -> None:
     """
     if not objs:
         return
+    record_bulk_changes(model, objs, fields)
     if connection.vendor not in ("postgresql", "sqlite") or (
         connection.vendor == "sqlite" and sqlite3.sqlite_version_info < (3, 33)
     ):
@@ -505,8 +510,17 @@ class _RegistryImport:
         self._count()
         if not self.dry_run:
             try:
-                with transaction.atomic():
+                with transaction.atomic(), change_path(IMPORT), collecting_changes() as changes:
                     self._write()
+                    # COPY and bulk UPDATE bypass model history: one batch records who, when, the
+                    # file, the counts and every changed row's before and after (DOMAIN.md §12).
+                    record_batch(
+                        kind="registry",
+                        user=self.user,
+                        file_name=Path(getattr(self, "file_name", "") or "").name,
+                        counts=self.counts,
+                        changes=changes,
+                    )
             except IntegrityError:
                 # Another writer got in between the check and the write; nothing was kept.
                 self.errors.append(
@@ -1406,6 +1420,12 @@ class _RegistryImport:
             ("cadre_id", "village_id", "unit_id", "role", "start_date", "planned_end_date", "status"),
             create,
         )
+        if create:
+            # COPY bypasses signals: announce the new postings explicitly (replacements they fulfil).
+            county_of = dict(
+                Village.objects.filter(pk__in={c[1] for c in create}).values_list("pk", "township__county_id")
+            )
+            announce_new_postings(county_ids={county_of[c[1]] for c in create})
 
 
 # --- the optional 驻地 sheet (DOMAIN §10): village fences, upserted by 村代码 + 名称 -------------

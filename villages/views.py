@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.history import history_entries
 from core.listing import int_param, paginate
 from core.scoping import area_for
 from villages import selectors
@@ -61,6 +62,7 @@ def village_detail(request, pk):
             or Policy._meta.get_field("fence_radius_m").default,
             "can_edit_fences": can_edit_fences(request.user, village),
             "fence_form": FenceForm(village=village),
+            "change_history": history_entries(Village.history.filter(id=village.pk)),
         },
     )
 

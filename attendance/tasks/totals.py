@@ -30,24 +30,11 @@ _FAN_OUT_LIMITS = {"soft_time_limit": 50, "time_limit": 60}
 
 @shared_task(name="attendance.tasks.compute_monthly_totals_task", **_RETRY)
 def compute_monthly_totals_task(county_id: int, month_iso: str) -> int:
-    """One county-month; then let the decisions app look at the new figures."""
+    """One county-month. The service announces the new figures (``totals_changed``) on commit; the
+    decisions pipeline re-runs R1 for that month."""
     from attendance.totals import compute_monthly_totals
 
-    month = dt.date.fromisoformat(month_iso)
-    rows = compute_monthly_totals(county=int(county_id), month=month)
-    _propose_decisions(county_id=int(county_id), month=month)
-    return rows
-
-
-def _propose_decisions(*, county_id: int, month: dt.date) -> None:
-    # The decisions app may not provide this hook (yet); the totals stand on their own.
-    try:
-        from decisions import services
-    except ImportError:
-        return
-    propose = getattr(services, "propose_after_monthly_totals", None)
-    if propose is not None:
-        propose(county_id=county_id, month=month)
+    return compute_monthly_totals(county=int(county_id), month=dt.date.fromisoformat(month_iso))
 
 
 def _fan_out(month: dt.date) -> int:

@@ -85,7 +85,8 @@ def test_bad_rows_reject_the_whole_file_with_every_cell(world, fences):
         [a1.id_number, a1.name, "2026-11-10 09:00", 95, LON, 10, ""],
         [a1.id_number, a1.name, "2026-11-10 09:00", LAT, -181, 10, ""],
         [a1.id_number, a1.name, "2026-11-10 09:00", LAT, LON, -1, ""],
-        [float(a1.id_number), a1.name, "2026-11-10 09:00", LAT, LON, 1, ""],
+        # A 身份证号 typed into a number cell (Excel keeps 15 digits); any 18-digit number will do.
+        [float(a1.id_number[:17] + "0"), a1.name, "2026-11-10 09:00", LAT, LON, 1, ""],
     ]
     result = import_checkins(file=workbook(rows))
     assert not result.ok

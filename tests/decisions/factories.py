@@ -167,3 +167,8 @@ def annual_result(posting, year, grade, *, rank=1, composite=None):
         rank=rank,
         grade=grade,
     )
+
+
+def final_year(posting, year, grade="GOOD", *, rank=5):
+    """The year's fourth quarter ranked, which makes its annual results final (DOMAIN.md §7)."""
+    return quarter_result(posting, year, 4, grade, rank=rank)

@@ -126,18 +126,21 @@ def test_a_recall_of_a_posting_that_already_ended_opens_no_replacement(world):
     assert not Replacement.objects.exists()
 
 
-def test_registering_the_replacement_posting_on_the_form_fulfils_it_at_once(world, client):
+def test_registering_the_replacement_posting_on_the_form_fulfils_it_at_once(
+    world, client, django_capture_on_commit_callbacks
+):
     from django.urls import reverse
 
     d = issued(world.p_a1, user=world.county_staff, decision_date=RECALL_DAY)
     newcomer = f.CadreFactory(home_unit=world.unit_a)
     client.force_login(world.county_staff)
-    response = client.post(
-        reverse("cadres:posting_create"),
-        {
-            "cadre": newcomer.pk, "village": world.v_a1.pk, "unit": world.unit_a.pk, "role": "FIRST_SECRETARY",
-            "start_date": "2026-03-15", "planned_end_date": "2027-12-31",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("cadres:posting_create"),
+            {
+                "cadre": newcomer.pk, "village": world.v_a1.pk, "unit": world.unit_a.pk,
+                "role": "FIRST_SECRETARY", "start_date": "2026-03-15", "planned_end_date": "2027-12-31",
+            },
+        )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Replacement.objects.get(decision=d).status == Replacement.Status.FULFILLED

@@ -101,5 +101,5 @@ def test_the_monthly_totals_hook_runs_the_rules(world):
     from decisions.services import propose_after_monthly_totals
 
     report(world.p_a1, [(JAN, False), (FEB, False)])
-    created = propose_after_monthly_totals(county_id=world.county_a.pk, month=FEB)
+    created = propose_after_monthly_totals(county_id=world.county_a.pk, month=FEB).created
     assert len(created) == 1

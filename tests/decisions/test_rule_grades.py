@@ -8,7 +8,7 @@ from tests.decisions.conftest import TODAY
 from villages.models import Policy
 
 pytest.importorskip("appraisal.models", reason="appraisal app missing")
-from tests.decisions.factories import annual_result, quarter_result  # noqa: E402
+from tests.decisions.factories import annual_result, final_year, quarter_result  # noqa: E402
 
 Kind = Decision.Kind
 
@@ -65,12 +65,13 @@ def test_an_unranked_quarter_breaks_the_ladder(world):
 def test_a_quarterly_excellent_grade_proposes_a_commendation(world):
     quarter_result(world.p_a1, 2026, 1, "EXCELLENT", rank=2)
     quarter_result(world.p_a2, 2026, 1, "GOOD", rank=3)
-    created = propose_after_ranking(county_id=world.county_a.pk, year=2026, quarter=1)
+    created = propose_after_ranking(county_id=world.county_a.pk, year=2026, quarter=1).created
     assert [(d.rule, d.kind, d.cadre) for d in created] == [("R4", Kind.COMMENDATION, world.cadre_a1)]
 
 
 def test_an_annual_excellent_grade_proposes_annual_excellent(world):
     annual_result(world.p_a1, 2026, "EXCELLENT", rank=3)
+    final_year(world.p_a1, 2026)
     [d] = propose_decisions(county=world.county_a, today=TODAY)
     assert (d.kind, d.period_key) == (Kind.ANNUAL_EXCELLENT, "2026")
 
@@ -78,6 +79,8 @@ def test_an_annual_excellent_grade_proposes_annual_excellent(world):
 def test_two_excellent_years_within_the_top_n_propose_promotion(world):
     annual_result(world.p_a1, 2025, "EXCELLENT", rank=30)
     annual_result(world.p_a1, 2026, "EXCELLENT", rank=20)
+    final_year(world.p_a1, 2025)
+    final_year(world.p_a1, 2026)
     propose_decisions(county=world.county_a, today=TODAY)
     kinds = sorted(Decision.objects.filter(rule="R4").values_list("kind", "period_key"))
     assert (Kind.PROMOTION, "2025-2026") in kinds
@@ -88,6 +91,8 @@ def test_two_excellent_years_within_the_top_n_propose_promotion(world):
 def test_a_rank_just_outside_the_top_n_is_not_promoted(world):
     annual_result(world.p_a1, 2025, "EXCELLENT", rank=1)
     annual_result(world.p_a1, 2026, "EXCELLENT", rank=21)
+    final_year(world.p_a1, 2025)
+    final_year(world.p_a1, 2026)
     propose_decisions(county=world.county_a, today=TODAY)
     assert not Decision.objects.filter(kind=Kind.PROMOTION).exists()
 
@@ -97,6 +102,8 @@ def test_top_n_is_the_county_policy(world):
     Policy.objects.filter(county=world.county_a).update(promotion_top_n=2)
     annual_result(world.p_a1, 2025, "EXCELLENT", rank=1)
     annual_result(world.p_a1, 2026, "EXCELLENT", rank=3)
+    final_year(world.p_a1, 2025)
+    final_year(world.p_a1, 2026)
     propose_decisions(county=world.county_a, today=TODAY)
     assert not Decision.objects.filter(kind=Kind.PROMOTION).exists()
 
@@ -104,6 +111,8 @@ def test_top_n_is_the_county_policy(world):
 def test_one_excellent_year_after_a_good_one_is_not_promoted(world):
     annual_result(world.p_a1, 2025, "GOOD", rank=1)
     annual_result(world.p_a1, 2026, "EXCELLENT", rank=1)
+    final_year(world.p_a1, 2025)
+    final_year(world.p_a1, 2026)
     propose_decisions(county=world.county_a, today=TODAY)
     assert not Decision.objects.filter(kind=Kind.PROMOTION).exists()
 
@@ -113,6 +122,8 @@ def test_rerunning_grade_rules_creates_no_duplicates(world):
     quarter_result(world.p_a2, 2026, 1, "EXCELLENT")
     annual_result(world.p_a2, 2025, "EXCELLENT")
     annual_result(world.p_a2, 2026, "EXCELLENT")
+    final_year(world.p_a2, 2025)
+    final_year(world.p_a2, 2026)
     first = propose_decisions(county=world.county_a, today=TODAY)
     # 约谈, 通报表扬, 年度考核优秀 ×2 (2025, 2026), 优先提拔
     assert len(first) == 5

@@ -28,7 +28,8 @@ def test_the_list_shows_the_area_decisions_with_counts_per_status(world, client_
     assert recall.number in text and world.cadre_a1.name in text
     assert world.cadre_b1.name not in text
     counts = {c["value"]: c["count"] for c in page.context["counts"]}
-    assert counts == {"PROPOSED": 1, "APPROVED": 0, "REJECTED": 0, "ISSUED": 1}  # the recall and its R5
+    # the recall and its R5
+    assert counts == {"PROPOSED": 1, "APPROVED": 0, "REJECTED": 0, "ISSUED": 1, "WITHDRAWN": 0}
 
 
 def test_the_list_filters_by_kind_status_rule_township_and_period(world, client_for, recall):
@@ -207,7 +208,10 @@ def test_recall_and_reward_lists_of_the_year(world, client_for, recall):
     )
 
 
-def test_the_replacement_page_lists_overdue_ones_and_fulfilment_happens_on_listing(world, client_for, recall):
+def test_the_replacement_page_lists_overdue_ones_and_a_new_posting_fulfils_them(
+    world, client_for, recall, django_capture_on_commit_callbacks
+):
+    from cadres.services import announce_new_postings
     from tests import factories as f
 
     client = client_for(world.county_staff)
@@ -217,6 +221,10 @@ def test_the_replacement_page_lists_overdue_ones_and_fulfilment_happens_on_listi
     f.PostingFactory(
         village=world.v_a1, unit=world.unit_a, role="FIRST_SECRETARY", start_date=dt.date(2026, 3, 20)
     )
+    # Listing never writes: the replacement waits for the posting's own hand-off.
+    assert client_for(world.county_staff).get(reverse("decisions:replacements")).context["overdue_count"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        announce_new_postings(county_ids=[world.county_a.pk])
     client = client_for(world.county_staff)
     page = client.get(reverse("decisions:replacements"), {"show": "all"})
     assert page.context["overdue_count"] == 0

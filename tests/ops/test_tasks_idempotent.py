@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from appraisal.models import AnnualResult, QuarterResult
 from attendance.models import AttendanceUpload, MonthlyTotal
+from cadres.models import Posting
 from config.celery import app
+from decisions.models import Decision, Replacement
 from tests.appraisal.factories import give_composite, small_scheme
 from tests.attendance.helpers import matrix_xlsx
 from tests.totals.factories import mark_days
@@ -95,6 +97,29 @@ def _sweep_case(w, mp):
     return (), _upload_snapshot(upload)
 
 
+def _rules_after_totals(w, mp):
+    from attendance.totals import compute_monthly_totals
+
+    snapshot = _totals(w, mp, dt.date(2026, 6, 30))
+    compute_monthly_totals(month=MARCH, county=w.county_a)
+    return (w.county_a.pk, "2026-03-01"), lambda: snapshot() + rows(Decision)
+
+
+def _rules_after_ranking(w, mp):
+    from appraisal.ranking import compute_quarterly_ranking
+
+    snapshot = _ranking(w, mp)
+    compute_quarterly_ranking(county=w.county_a, year=2026, quarter=1)
+    return (w.county_a.pk, 2026, 1), lambda: snapshot()[0] + rows(Decision)
+
+
+def _replacements(w, mp):
+    return (w.county_a.pk,), lambda: rows(Posting) + rows(Replacement)
+
+
+CASES["decisions.tasks.rerun_after_totals_task"] = _rules_after_totals
+CASES["decisions.tasks.rerun_after_ranking_task"] = _rules_after_ranking
+CASES["decisions.tasks.fulfil_replacements_task"] = _replacements
 CASES["attendance.tasks.check_upload_task"] = _check_case
 CASES["attendance.tasks.fail_stuck_checks_task"] = _sweep_case
 

@@ -155,21 +155,30 @@ def test_allowance_rate_of_a_row_without_on_site_days_is_the_county_policy_rate(
     assert [(r[6], r[7], r[8]) for r in body] == [(2, 45.5, 91), (0, 45.5, 0), (2, None, 91)]
 
 
-def test_the_command_runs_the_decision_rules_like_the_job(world, monkeypatch):
+def test_the_command_announces_the_new_totals_like_the_job(world, django_capture_on_commit_callbacks):
     import datetime as dt
     import io
 
     from django.core.management import call_command
 
-    from decisions import services
+    from attendance.signals import totals_changed
 
     seen = []
-    monkeypatch.setattr(
-        services,
-        "propose_after_monthly_totals",
-        lambda *, county_id, month: seen.append((county_id, month)) or [],
-    )
-    call_command(
-        "compute_monthly_totals", "--month", "2026-03", "--county", world.county_a.code, stdout=io.StringIO()
-    )
+
+    def receiver(sender, *, county_id, month, **kwargs):
+        seen.append((county_id, month))
+
+    totals_changed.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command(
+                "compute_monthly_totals",
+                "--month",
+                "2026-03",
+                "--county",
+                world.county_a.code,
+                stdout=io.StringIO(),
+            )
+    finally:
+        totals_changed.disconnect(receiver)
     assert seen == [(world.county_a.pk, dt.date(2026, 3, 1))]

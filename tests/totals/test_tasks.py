@@ -1,8 +1,6 @@
 """The Celery side: enqueue on commit, the beat fan-out, the decisions hook, a real worker."""
 
 import datetime as dt
-import sys
-import types
 
 import pytest
 
@@ -44,23 +42,23 @@ def test_enqueue_runs_the_task_with_primitive_arguments(
     assert sent == [(world.county_a.pk, "2026-03-01")]
 
 
-def test_the_task_computes_and_then_asks_decisions_to_propose(world, monkeypatch):
-    calls = []
-    fake = types.ModuleType("decisions.services")
-    fake.propose_after_monthly_totals = lambda **kwargs: calls.append(kwargs)
-    monkeypatch.setitem(sys.modules, "decisions.services", fake)
-    monkeypatch.setattr("decisions.services", fake, raising=False)
+def test_the_task_computes_and_announces_the_month_it_was_given(world, django_capture_on_commit_callbacks):
+    from attendance.signals import totals_changed
 
-    rows = compute_monthly_totals_task.delay(world.county_a.pk, "2026-03-01").get()
+    calls = []
+
+    def receiver(sender, **kwargs):
+        calls.append(kwargs)
+
+    totals_changed.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            rows = compute_monthly_totals_task.delay(world.county_a.pk, "2026-03-01").get()
+    finally:
+        totals_changed.disconnect(receiver)
 
     assert rows == 2
-    assert calls == [{"county_id": world.county_a.pk, "month": MARCH}]
-
-
-def test_the_task_works_without_the_decisions_hook(world, monkeypatch):
-    monkeypatch.setitem(sys.modules, "decisions.services", types.ModuleType("decisions.services"))
-
-    assert compute_monthly_totals_task.delay(world.county_a.pk, "2026-03-01").get() == 2
+    assert [(c["county_id"], c["month"]) for c in calls] == [(world.county_a.pk, MARCH)]
 
 
 def test_the_task_retries_database_hiccups_and_acks_late():

@@ -34,11 +34,5 @@ class Command(BaseCommand):
                 % {"code": names[county_id], "month": f"{month:%Y-%m}", "n": rows}
             )
         self.stdout.write(self.style.SUCCESS(_("完成：共 %(n)s 条月度统计") % {"n": sum(counts.values())}))
-        # Like the Celery job: new monthly figures may complete an R1 run (DOMAIN §7).
-        from decisions.services import propose_after_monthly_totals
-
-        proposed = 0
-        for county_id in counts:
-            proposed += len(propose_after_monthly_totals(county_id=county_id, month=month))
-        if proposed:
-            self.stdout.write(_("新提出决定建议 %(n)s 项") % {"n": proposed})
+        # Like the Celery job, the service announced the new figures on commit (``totals_changed``):
+        # the decisions pipeline re-runs R1 for the month (a task, or inline when Celery is eager).

@@ -6,7 +6,6 @@ province once (a marker table says it is built) and reusing it afterwards. Print
 writes bench-results.json.
 """
 
-import datetime as dt
 import json
 import tempfile
 from pathlib import Path
@@ -16,6 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test.utils import override_settings
+from django.utils import timezone
 
 from bench.config import SCALES, bench_month
 from bench.scenarios import SCENARIOS
@@ -72,7 +72,7 @@ class Command(BaseCommand):
                 ):
                     cursor.execute(f"VACUUM (ANALYZE) {table}")
         else:
-            month, year, quarter = bench_month(dt.date.today())
+            month, year, quarter = bench_month(timezone.localdate())
             self.stdout.write(
                 f"建立基准库（{config.name}）：全省登记数据、{month:%Y-%m} 考勤、{year}Q{quarter} 得分 …"
             )
