@@ -132,6 +132,10 @@ STORAGES = {
 ZHUCUN_MAX_UPLOAD_BYTES = env.int("ZHUCUN_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 # A zip part that inflates past this is refused before parsing (zip bomb guard).
 ZHUCUN_MAX_UNCOMPRESSED_BYTES = env.int("ZHUCUN_MAX_UNCOMPRESSED_BYTES", default=200 * 1024 * 1024)
+# Spreadsheets are parsed in a child process limited to this much address space and CPU time
+# (core/intake): a parser that aborts or runs away ends that process, never the server or worker.
+ZHUCUN_INTAKE_MEMORY_MB = env.int("ZHUCUN_INTAKE_MEMORY_MB", default=2048)
+ZHUCUN_INTAKE_CPU_SECONDS = env.int("ZHUCUN_INTAKE_CPU_SECONDS", default=45)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -18,25 +18,22 @@ imports without a query per row; pinyin initials are worked out once per charact
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models.expressions import RawSQL
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from python_calamine import CalamineWorkbook
 
 from cadres.models import Cadre, DispatchingUnit, Posting
-from core import idcard
+from core import idcard, intake
 from core import pinyin as core_pinyin
 from core.scoping import EVERYTHING, area_for
-from core.xlsx import SpreadsheetRejected, cell_text, column_letter, read_checked
+from core.xlsx import SpreadsheetRejected, cell_text, column_letter
 from villages.models import County, Policy, Township, Village, VillageTag
 
 SHEET_TOWNSHIPS = "乡镇"
@@ -60,6 +57,8 @@ COUNTY_KEY = "县"
 COUNT_KEYS = (COUNTY_KEY, *SHEETS)
 
 CHUNK = 2000
+#: A province's registry fits with room to spare; a sheet past these is refused unparsed.
+INTAKE_LIMITS = intake.Limits(rows=300_000, cols=100, cells=6_000_000)
 BATCH = 2000
 HEADER_SEARCH_ROWS = 10
 TAG_SPLIT = re.compile(r"[、,，]")
@@ -135,21 +134,10 @@ def import_registry(
     ``dry_run``: check and count only, write nothing. Any error: nothing is written and
     ``result.errors`` lists every problem with its sheet, row and column.
     """
-    if isinstance(file, (str, Path)):
-        try:
-            with open(file, "rb") as handle:
-                data = read_checked(handle, max_bytes=max_bytes)
-        except SpreadsheetRejected as exc:
-            return RegistryResult(
-                ok=False, errors=[RegistryError("", None, "", exc.message)], dry_run=dry_run
-            )
-    else:
-        try:
-            data = read_checked(file, max_bytes=max_bytes)
-        except SpreadsheetRejected as exc:
-            return RegistryResult(
-                ok=False, errors=[RegistryError("", None, "", exc.message)], dry_run=dry_run
-            )
+    try:
+        data, _name = intake.read_upload(file, default_name="registry.xlsx", max_bytes=max_bytes)
+    except SpreadsheetRejected as exc:
+        return RegistryResult(ok=False, errors=[RegistryError("", None, "", exc.message)], dry_run=dry_run)
     return _RegistryImport(data=data, user=user, dry_run=dry_run).run()
 
 
@@ -506,24 +494,25 @@ class _RegistryImport:
 
     def _read_workbook(self) -> bool:
         try:
-            workbook = CalamineWorkbook.from_filelike(io.BytesIO(self.data))
-        except Exception:  # calamine raises several kinds for a broken workbook
-            self.errors.append(
-                RegistryError("", None, "", _("文件已损坏或不完整，无法作为 .xlsx 打开，请重新保存后上传"))
-            )
+            book = intake.parse(self.data, limits=INTAKE_LIMITS, name="registry.xlsx")
+        except SpreadsheetRejected as exc:
+            self.errors.append(RegistryError("", None, "", exc.message))
             return False
-        names = {name.strip(): name for name in workbook.sheet_names}
+        message = str(intake.control_message)
+        for found in book.worksheets:
+            for r, c in found.control:
+                self.errors.append(RegistryError(found.name, r + 1, column_letter(c), message))
         for sheet in SHEETS:
-            if sheet not in names:
+            found = book.sheet(sheet)
+            if found is None:
                 self.errors.append(
                     RegistryError(sheet, None, "", _("缺少工作表“%(sheet)s”") % {"sheet": sheet})
                 )
                 continue
-            try:
-                rows = workbook.get_sheet_by_name(names[sheet]).to_python(skip_empty_area=False)
-            except Exception:
+            if found.error:
                 self.errors.append(RegistryError(sheet, None, "", _("工作表无法读取")))
                 continue
+            rows = found.rows
             wanted = set(HEADERS[sheet]) | set(OPTIONAL_HEADERS.get(sheet, ()))
             header_index = _find_header(rows, wanted) if rows else 0
             columns: dict[str, int] = {}
