@@ -888,12 +888,6 @@ class _RegistryImport:
         return code in self.units or code in self.db_units
 
     def _check_cadres(self):
-        posted_counties: dict[str, set[str]] = defaultdict(set)
-        for posting in self.postings:
-            if posting.id_number and posting.village_code:
-                county = self._village_county(posting.village_code)
-                if county:
-                    posted_counties[posting.id_number].add(county)
         visible: set[int] = set()
         if not self.area.everything:
             existing_ids = [row["id"] for key, row in self.db_cadres.items() if key in self.cadres]
@@ -918,13 +912,14 @@ class _RegistryImport:
             db = self.db_cadres.get(row.id_number)
             if db is None or db["id"] in visible:
                 continue
-            # Someone else's cadre may still be updated when this file posts them, or places
-            # them in a unit, inside the user's area.
-            linked = posted_counties.get(row.id_number, set())
-            if row.unit_code:
-                linked = linked | {self._unit_county(row.unit_code)}
-            if not any(self._county_in_area(code) for code in linked):
-                self.error(row.rec, "身份证号", _("该干部不在您的管辖范围"))
+            # A cadre registered in another area is theirs to edit: a 干部 row would rename
+            # them or move their unit. To post them here, the file needs only the 选派 row.
+            # The message names nothing of the other area (not the cadre's name, unit or county).
+            self.error(
+                row.rec,
+                "身份证号",
+                _("该身份证号的干部已由其他地区登记，不能在此修改；如需选派到本县，只填写“选派”表即可"),
+            )
 
     def _check_postings(self):
         for row in self.postings:
@@ -974,6 +969,7 @@ class _RegistryImport:
                 "cadre__name",
                 "village__code",
                 "village__name",
+                "village__township__county__code",
                 "unit__code",
                 "role",
                 "start_date",
@@ -1057,6 +1053,12 @@ class _RegistryImport:
         if isinstance(other, _PostingRow):
             message = _("该干部的选派与第 %(row)d 行的选派时间重叠，同一干部同一天只能有一个选派") % {
                 "row": other.rec.number
+            }
+        elif not self._county_in_area(other["village__township__county__code"]):
+            # Another area's posting: its dates, never its village, role or county.
+            message = _("该干部在 %(start)s 至 %(end)s 已有其他地区的选派，同一干部同一天只能有一个选派") % {
+                "start": other_start.isoformat(),
+                "end": other_end.isoformat(),
             }
         else:
             with translation.override(None):
