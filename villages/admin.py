@@ -8,6 +8,7 @@ from villages.models import County, Policy, Township, Village, VillageTag
 
 @admin.register(County)
 class CountyAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    system_only = True  # counties are created by system staff or a registry import by them
     list_display = ("code", "name", "city_name")
     list_filter = ("city_name",)
     search_fields = ("code", "name", "city_name")
@@ -23,7 +24,8 @@ class TownshipAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(VillageTag)
-class VillageTagAdmin(admin.ModelAdmin):
+class VillageTagAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    system_only = True  # one list shared by every county
     list_display = ("name", "village_count")
     search_fields = ("name",)
 
