@@ -21,7 +21,7 @@ from appraisal.schemes import fmt_points, get_or_create_scheme, manual_indicator
 from appraisal.scoring import quarter_cadres
 from cadres.models import Cadre
 from core import idcard, intake
-from core.xlsx import SpreadsheetRejected, cell_ref, cell_text, safe_text
+from core.xlsx import SpreadsheetRejected, append_row, cell_ref, cell_text, unguard
 
 ID_HEADER = "身份证号"
 NAME_HEADER = "姓名"
@@ -121,7 +121,7 @@ class ScoreImportResult:
 
 
 def _header_name(text: str) -> str:
-    return _SUFFIX_RE.sub("", text).strip()
+    return _SUFFIX_RE.sub("", unguard(text)).strip()
 
 
 def import_scores(
@@ -319,14 +319,15 @@ def score_template(*, county, year: int, quarter: int) -> bytes:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = TEMPLATE_SHEET
-    ws.append(template_header(scheme))
+    append_row(ws, template_header(scheme))
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for cadre in cadres:
-        ws.append(
-            [safe_text(cadre.id_number), safe_text(cadre.name)]
+        append_row(
+            ws,
+            [cadre.id_number, cadre.name]
             + [entered.get((cadre.pk, i.pk)) for i in indicators]
-            + [rates.get(cadre.pk)]
+            + [rates.get(cadre.pk)],
         )
     ws.column_dimensions["A"].width = 21
     ws.freeze_panes = "C2"

@@ -69,7 +69,11 @@ def check_bytes(data: bytes, *, max_uncompressed: int | None = None) -> None:
                 if total > max_uncompressed:
                     raise SpreadsheetRejected("工作簿解压后过大，不像正常的考勤或名册文件，已拒收")
                 # A compression ratio no real sheet reaches is refused before inflating anything.
-                if info.compress_size and info.file_size / info.compress_size > 1000 and info.file_size > 10_000_000:
+                if (
+                    info.compress_size
+                    and info.file_size / info.compress_size > 1000
+                    and info.file_size > 10_000_000
+                ):
                     raise SpreadsheetRejected("工作簿压缩比异常（疑似压缩炸弹），已拒收")
             if "[Content_Types].xml" not in names or not any(n.startswith("xl/workbook") for n in names):
                 raise SpreadsheetRejected("文件不是 Excel 工作簿（.xlsx），请上传 .xlsx 格式的文件")
@@ -125,6 +129,23 @@ def safe_text(value):
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+def append_row(ws, values) -> None:
+    """Append a row to an openpyxl sheet with every text cell formula-safe (headers too).
+
+    openpyxl stores any string starting with ``=`` as a formula: an indicator or village named
+    ``=HYPERLINK(…)`` would become a live formula. Every export writing with openpyxl goes
+    through here; XlsxWriter exports use ``write_string`` with :func:`safe_text`.
+    """
+    ws.append([safe_text(v) for v in values])
+
+
+def unguard(text: str) -> str:
+    """A header read back from one of our workbooks without the guard :func:`safe_text` added."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
+        return text[1:]
+    return text
 
 
 def cell_text(value) -> str:
