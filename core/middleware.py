@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.http import HttpResponseBadRequest
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
@@ -17,3 +19,24 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class RejectNullCharactersMiddleware:
+    """Answer 400 to a request whose parameters carry a NUL character (``?q=%00``).
+
+    No one types one; PostgreSQL refuses it in any text, so a search or filter that passed it
+    on would end in a server error. Forms already refuse it field by field
+    (``ProhibitNullCharactersValidator``); this covers the parameters views read directly.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or self._has_nul(request.GET) or self._has_nul(request.POST):
+            return HttpResponseBadRequest(_("请求参数中含有不可见控制字符（NUL），已拒绝").encode())
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(params) -> bool:
+        return any("\x00" in key or any("\x00" in v for v in values) for key, values in params.lists())

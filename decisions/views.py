@@ -304,7 +304,8 @@ def inspection_list(request):
     filters = {
         "kind": choice_param(request, "kind", Inspection.Kind.choices),
         "township_id": int_param(request, "township"),
-        "year": int_param(request, "year"),
+        # A year outside any date (99999) is no filter, not a server error.
+        "year": year if (year := int_param(request, "year")) and 2000 <= year <= 2100 else None,
     }
     return render(
         request,
