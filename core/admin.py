@@ -5,6 +5,7 @@ change forms, foreign-key choices and autocomplete answers all go through the sa
 ``for_area`` scoping, so another area's object simply does not exist for them.
 """
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
@@ -207,3 +208,25 @@ class GroupAdmin(ScopedAdminMixin, DjangoGroupAdmin):
 if admin.site.is_registered(Group):
     admin.site.unregister(Group)
 admin.site.register(Group, GroupAdmin)
+
+
+def _system_only_admin(model) -> None:
+    """Re-register a third-party model's admin so that only system staff see or touch it."""
+    if not admin.site.is_registered(model):
+        return
+    base = type(admin.site._registry[model])
+
+    class SystemOnly(ScopedAdminMixin, base):
+        system_only = True
+
+        def has_view_permission(self, request, obj=None):
+            return not is_scoped(request.user) and super().has_view_permission(request, obj)
+
+    SystemOnly.__name__ = base.__name__
+    admin.site.unregister(model)
+    admin.site.register(model, SystemOnly)
+
+
+# Login attempts name users and addresses of every county, and deleting one would lift a lockout.
+for _model in (AccessAttempt, AccessLog, AccessFailureLog):
+    _system_only_admin(_model)

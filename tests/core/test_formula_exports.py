@@ -57,12 +57,12 @@ def test_the_score_template_header_is_text_and_imports_back(world, hostile_names
     wb = openpyxl.load_workbook(io.BytesIO(data))
     ws = wb.active
     assert ws["C1"].value == "'" + PAYLOAD
-    ws["C2"] = 50
-    buf = io.BytesIO()
-    wb.save(buf)
     world.cadre_a1.name = "王一"  # the name column must match the registry on import
     world.cadre_a1.save()
-    ws["B2"] = "王一"
+    for row in ws.iter_rows(min_row=2):
+        if row[1].value == "'" + PAYLOAD:
+            row[1].value = "王一"
+            row[2].value = 50
     buf = io.BytesIO()
     wb.save(buf)
     result = import_scores(county=world.county_a, year=2026, quarter=1, file=buf.getvalue())
