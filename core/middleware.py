@@ -40,3 +40,17 @@ class RejectNullCharactersMiddleware:
     @staticmethod
     def _has_nul(params) -> bool:
         return any("\x00" in key or any("\x00" in v for v in values) for key, values in params.lists())
+
+
+class PermissionsPolicyMiddleware:
+    """Send ``Permissions-Policy`` (``check --deploy`` does not cover it): the browser features
+    pages may use. Geolocation stays allowed for this site, for the cadres' check-in page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.value = settings.ZHUCUN_PERMISSIONS_POLICY
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.value)
+        return response

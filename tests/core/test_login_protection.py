@@ -77,3 +77,10 @@ def test_every_user_can_change_their_password_from_the_header(world, client_for)
 
 def test_the_password_page_needs_a_login(client):
     assert client.get(reverse("password_change")).status_code == 302
+
+
+def test_pages_send_referrer_and_permissions_policies(world, client_for):
+    response = client_for(world.county_staff).get(reverse("dashboard"))
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    policy = response.headers["Permissions-Policy"]
+    assert "geolocation=(self)" in policy and "camera=()" in policy
