@@ -7,7 +7,7 @@ import io
 from django.db.models import F
 
 from appraisal.models import CATEGORY_ORDER, Cohort, QuarterResult
-from core.xlsx import safe_text
+from core.xlsx import append_row
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RANKING_HEADER = [
@@ -43,23 +43,24 @@ def write_ranking(*, results) -> bytes:
     wb.remove(wb.active)
     for cohort in Cohort:
         ws = wb.create_sheet(str(cohort.label))
-        ws.append(RANKING_HEADER)
+        append_row(ws, RANKING_HEADER)
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for r in by_cohort[cohort.value]:
-            ws.append(
+            append_row(
+                ws,
                 [
                     r.rank,
-                    safe_text(r.township.name),
-                    safe_text(r.village.name),
-                    safe_text(r.cadre.name),
-                    safe_text(r.cadre.id_number),
-                    safe_text(str(r.posting.get_role_display())),
-                    safe_text(r.posting.unit.name),
+                    r.township.name,
+                    r.village.name,
+                    r.cadre.name,
+                    r.cadre.id_number,
+                    str(r.posting.get_role_display()),
+                    r.posting.unit.name,
                     *r.category_values,
                     r.composite,
-                    safe_text(str(r.get_grade_display()) if r.ranked else NOT_RANKED),
-                ]
+                    str(r.get_grade_display()) if r.ranked else NOT_RANKED,
+                ],
             )
         for col, width in zip("ABCDEFG", (6, 12, 12, 10, 21, 12, 20), strict=True):
             ws.column_dimensions[col].width = width

@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from appraisal.models import CATEGORY_ORDER, Category, Indicator, Scheme, Source
-from core.xlsx import safe_text
+from core.xlsx import append_row
 
 C, D, M, B, X = Category.COMMON, Category.DISCIPLINE, Category.DEMOCRATIC, Category.BONUS, Category.DEDUCTION
 
@@ -192,11 +192,11 @@ def scheme_workbook(scheme: Scheme) -> bytes:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "考核细则"
-    ws.append(SCHEME_HEADER)
+    append_row(ws, SCHEME_HEADER)
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for ind in ordered_indicators(scheme):
-        ws.append([safe_text(ind.category), safe_text(ind.name), ind.max_points, safe_text(ind.source)])
+        append_row(ws, [ind.category, ind.name, ind.max_points, ind.source])
     ws.column_dimensions["A"].width = 12
     ws.column_dimensions["B"].width = 20
     buf = io.BytesIO()

@@ -21,14 +21,16 @@ from appraisal.models import DemocraticRate, Indicator, Score, Source
 from appraisal.schemes import fmt_points, get_or_create_scheme, manual_indicators
 from appraisal.scoring import quarter_cadres
 from cadres.models import Cadre
-from core import idcard
+from core import idcard, intake
 from core.history import IMPORT, change_path, record_batch
-from core.xlsx import SpreadsheetRejected, cell_ref, cell_text, read_checked, safe_text
+from core.xlsx import SpreadsheetRejected, append_row, cell_ref, cell_text, unguard
 
 ID_HEADER = "身份证号"
 NAME_HEADER = "姓名"
 RATE_HEADER = "民主测评满意率"
 TEMPLATE_SHEET = "Sheet1"
+#: A county's cadres and indicators with room to spare; a sheet past these is refused unparsed.
+INTAKE_LIMITS = intake.Limits(rows=100_000, cols=200, cells=5_000_000)
 _SUFFIX_RE = re.compile(r"\s*[（(]\s*(?:[\d.]+\s*分|[%％])\s*[）)]\s*$")
 
 
@@ -121,7 +123,7 @@ class ScoreImportResult:
 
 
 def _header_name(text: str) -> str:
-    return _SUFFIX_RE.sub("", text).strip()
+    return _SUFFIX_RE.sub("", unguard(text)).strip()
 
 
 def import_scores(
@@ -154,14 +156,22 @@ def _import_scores(
     """
     result = ScoreImportResult()
     try:
-        if isinstance(file, str):
-            with open(file, "rb") as fh:
-                data = read_checked(fh)
-        else:
-            data = read_checked(file)
-        rows, sheet = _read_rows(data)
+        book = intake.read(file, limits=INTAKE_LIMITS, default_name="scores.xlsx")
     except SpreadsheetRejected as exc:
         return ScoreImportResult(ok=False, errors=[exc.message])
+    if not book.worksheets:
+        return ScoreImportResult(
+            ok=False, errors=[_("文件已损坏或不完整，无法作为 .xlsx 打开，请重新保存后上传")]
+        )
+    first = book.worksheets[0]
+    if first.error:
+        return ScoreImportResult(ok=False, errors=[_("%(s)s: 工作表无法读取") % {"s": first.name}])
+    rows, sheet = first.rows, first.name
+    if first.control:
+        message = str(intake.control_message)
+        return ScoreImportResult(
+            ok=False, errors=[f"{cell_ref(sheet, r + 1, c)}: {message}" for r, c in first.control]
+        )
     if not rows:
         return ScoreImportResult(ok=False, errors=[_("%(s)s: 工作表为空") % {"s": sheet}])
     scheme = get_or_create_scheme(county=county, year=year)
@@ -366,28 +376,6 @@ def _record_import_batch(*, county, year, quarter, file, user, scores, cleared, 
         )
 
 
-def _read_rows(data: bytes) -> tuple[list[list], str]:
-    """The first sheet's rows (python-calamine; openpyxl as a fallback) and its name."""
-    try:
-        from python_calamine import CalamineWorkbook
-
-        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        name = wb.sheet_names[0]
-        return wb.get_sheet_by_name(name).to_python(skip_empty_area=False), name
-    except ImportError:
-        pass
-    except Exception:
-        raise SpreadsheetRejected(_("文件已损坏或不完整，无法作为 .xlsx 打开，请重新保存后上传"))
-    from core.xlsx import open_workbook
-
-    wb = open_workbook(data)
-    try:
-        ws = wb.worksheets[0]
-        return [list(r) for r in ws.iter_rows(values_only=True)], ws.title
-    finally:
-        wb.close()
-
-
 def template_header(scheme) -> list[str]:
     return [ID_HEADER, NAME_HEADER, *[i.name for i in manual_indicators(scheme)], RATE_HEADER]
 
@@ -411,14 +399,15 @@ def score_template(*, county, year: int, quarter: int) -> bytes:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = TEMPLATE_SHEET
-    ws.append(template_header(scheme))
+    append_row(ws, template_header(scheme))
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for cadre in cadres:
-        ws.append(
-            [safe_text(cadre.id_number), safe_text(cadre.name)]
+        append_row(
+            ws,
+            [cadre.id_number, cadre.name]
             + [entered.get((cadre.pk, i.pk)) for i in indicators]
-            + [rates.get(cadre.pk)]
+            + [rates.get(cadre.pk)],
         )
     ws.column_dimensions["A"].width = 21
     ws.freeze_panes = "C2"

@@ -37,6 +37,8 @@ COHORT_OF_ROLE = {
     Posting.Role.VILLAGE_COMMITTEE: Cohort.VILLAGE_POST,
 }
 
+#: Years a scheme, score or ranking may be for: far enough either way, and always a valid date.
+MIN_YEAR, MAX_YEAR = 2000, 2100
 _QUARTER_RE = re.compile(r"^\s*(\d{4})\s*[-_ ]?\s*[Qq]([1-4])\s*$")
 
 
@@ -49,7 +51,12 @@ def parse_quarter(text: str) -> tuple[int, int]:
     match = _QUARTER_RE.match(text or "")
     if not match:
         raise ValueError(_("季度格式应为 YYYYQn，例如 2026Q1：%(text)s") % {"text": text})
-    return int(match.group(1)), int(match.group(2))
+    year = int(match.group(1))
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(
+            _("年度应在 %(min)s 至 %(max)s 之间：%(text)s") % {"min": MIN_YEAR, "max": MAX_YEAR, "text": text}
+        )
+    return year, int(match.group(2))
 
 
 def quarter_label(year: int, quarter: int) -> str:

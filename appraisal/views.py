@@ -13,7 +13,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.http import Http404, HttpResponse
@@ -55,6 +55,8 @@ from appraisal.schemes import (
 )
 from appraisal.scores import import_scores, save_rate, save_score, score_template, template_filename
 from appraisal.scoring import (
+    MAX_YEAR,
+    MIN_YEAR,
     compute_breakdowns,
     parse_quarter,
     previous_quarter,
@@ -103,6 +105,11 @@ def _county(request, *, required: bool = True) -> County | None:
 
         raise Http404
     return county
+
+
+def _check_year(year: int) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise BadRequest(_t("年度应在 %(min)s 至 %(max)s 之间") % {"min": MIN_YEAR, "max": MAX_YEAR})
 
 
 def _quarter(request) -> tuple[int, int]:
@@ -383,6 +390,7 @@ def annual(request):
         year = int(request.GET.get("year", ""))
     except ValueError:
         year = previous_quarter(timezone.localdate())[0]
+    _check_year(year)
     base = AnnualResult.objects.for_user(request.user).filter(county=county, year=year)
     form = RankingFilterForm(request.GET, user=request.user, county=county)
     filtered = form.apply(base)
@@ -504,6 +512,7 @@ def scheme_create(request):
         year = int(request.POST.get("year", ""))
     except ValueError:
         year = timezone.localdate().year
+    _check_year(year)
     scheme = get_or_create_scheme(county=county, year=year)
     return redirect("appraisal:scheme_detail", pk=scheme.pk)
 

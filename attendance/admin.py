@@ -47,6 +47,19 @@ class AttendanceRecordAdmin(ScopedAdminMixin, admin.ModelAdmin):
     raw_id_fields = ("upload",)
     date_hierarchy = "date"
 
+    # Records change only through an upload (attendance.importing): one file, checked whole.
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(LeaveRequest)
 class LeaveRequestAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
@@ -65,6 +78,15 @@ class LeaveRequestAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ("posting", "cadre")
     raw_id_fields = ("created_by", "township_decided_by", "county_decided_by")
     readonly_fields = ("created_at",)
+    # The leave workflow (attendance.leave) records who approved and when.
+    system_fields = (
+        "status",
+        "created_by",
+        "township_decided_by",
+        "township_decided_at",
+        "county_decided_by",
+        "county_decided_at",
+    )
 
 
 @admin.register(MonthlyTotal)
@@ -94,6 +116,12 @@ class MonthlyTotalAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    # Totals change only by recomputing (compute_monthly_totals), never by hand.
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 @admin.register(ReportReminder)
 class ReportReminderAdmin(ScopedAdminMixin, admin.ModelAdmin):

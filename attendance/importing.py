@@ -16,12 +16,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import hashlib
-import io
 import logging
-import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
@@ -31,9 +28,9 @@ from django.utils.translation import gettext as _
 from attendance import partitions
 from attendance.marks import MARK_SYMBOLS, Mark, is_blank, parse_mark
 from attendance.models import AttendanceRecord, AttendanceUpload, LeaveRequest
-from attendance.xlsx_guard import check_parts
 from cadres.models import Cadre, Posting
-from core.xlsx import SpreadsheetRejected, cell_ref, cell_text, read_checked, sort_by_cell
+from core import intake
+from core.xlsx import SpreadsheetRejected, cell_ref, cell_text, sort_by_cell
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +45,8 @@ __all__ = [
 ]
 
 HEADER_SCAN_ROWS = 30
+#: A township-month: 200,000 rows of the long layout fit; a sheet past these is refused unparsed.
+INTAKE_LIMITS = intake.Limits(rows=250_000, cols=200, cells=5_000_000)
 MAX_STORED_ERRORS = 2000
 
 ID_HEADERS = {"身份证号", "身份证号码", "公民身份号码", "身份证"}
@@ -127,16 +126,7 @@ class ImportResult:
 
 def _read_input(file) -> tuple[bytes, str]:
     """Bytes (checked by ``core.xlsx.read_checked``: size, zip structure, macros) and the file name."""
-    if isinstance(file, (str, os.PathLike)):
-        path = Path(file)
-        with path.open("rb") as fh:
-            return read_checked(fh), path.name
-    if isinstance(file, (bytes, bytearray, memoryview)):
-        return read_checked(bytes(file)), "attendance.xlsx"
-    name = os.path.basename(getattr(file, "name", "") or "attendance.xlsx")
-    if hasattr(file, "open") and getattr(file, "closed", False):
-        file.open("rb")
-    return read_checked(file), name
+    return intake.read_upload(file, default_name="attendance.xlsx")
 
 
 def _norm_header(value) -> str:
@@ -639,27 +629,15 @@ class _Checker:
                 )
 
     # -- the file
-    def run(self, data: bytes) -> None:
-        from python_calamine import CalamineWorkbook
-
-        try:
-            workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        except Exception:
-            raise SpreadsheetRejected(_("文件已损坏或不完整，无法作为 .xlsx 打开，请重新保存后上传"))
-        try:
-            metas = [m for m in workbook.sheets_metadata if "WorkSheet" in str(m.typ)]
-            metas.sort(
-                key=lambda m: 0 if "Visible" in str(m.visible) and "Hidden" not in str(m.visible) else 1
-            )
-            for meta in metas:
-                try:
-                    sheet = workbook.get_sheet_by_name(meta.name)
-                except Exception:
-                    raise SpreadsheetRejected(_("工作表“%(s)s”已损坏，无法读取") % {"s": meta.name})
-                found = self._run_sheet(sheet)
-                if found:
-                    return
-            first = metas[0].name if metas else "Sheet1"
+    def run(self, book: intake.Workbook) -> None:
+        sheets = sorted(book.worksheets, key=lambda s: 0 if s.visible else 1)
+        for sheet in sheets:
+            if sheet.error:
+                raise SpreadsheetRejected(_("工作表“%(s)s”已损坏，无法读取") % {"s": sheet.name})
+            if self._run_sheet(sheet):
+                break
+        else:
+            first = sheets[0].name if sheets else "Sheet1"
             self.sheet = first
             self.errors.append(
                 CellError(
@@ -670,13 +648,15 @@ class _Checker:
                     ),
                 )
             )
-        finally:
-            workbook.close()
+        message = str(intake.control_message)
+        for sheet in sheets:
+            for r, c in sheet.control:
+                self.errors.append(CellError(cell_ref(sheet.name, r + 1, c), message))
 
     def _run_sheet(self, sheet) -> bool:
-        col_offset = sheet.start[1] if sheet.height else 0
-        total = sheet.total_height
-        rows = iter(sheet.iter_rows())
+        col_offset = 0  # the intake gives rows from A1
+        total = len(sheet.rows)
+        rows = iter(sheet.rows)
         for header_index, header in enumerate(rows):
             if header_index >= HEADER_SCAN_ROWS:
                 return False
@@ -714,9 +694,9 @@ def check_file(
         data, name = _read_input(file)
         result.data, result.original_name = data, name
         result.sha256 = hashlib.sha256(data).hexdigest()
-        check_parts(data)  # read_checked has already run core.xlsx.check_bytes on these bytes
+        book = intake.parse(data, limits=INTAKE_LIMITS, name=name)
         checker = _Checker(township=township, month=month, as_of=as_of, progress=progress)
-        checker.run(data)
+        checker.run(book)
     except SpreadsheetRejected as exc:
         result.errors = [CellError("", exc.message)]
         result.summary = {"errors": 1}

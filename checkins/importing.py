@@ -14,23 +14,20 @@ Set-based: the cadres are read once per chunk of 身份证号, the postings, fen
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
-import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from attendance.importing import CellError
-from attendance.xlsx_guard import check_parts
 from cadres.models import Cadre
 from checkins.models import CheckIn
 from checkins.services import LOCAL, Judge
-from core.xlsx import SpreadsheetRejected, cell_ref, cell_text, read_checked
+from core import intake
+from core.xlsx import SpreadsheetRejected, cell_ref, cell_text
 
 HEADERS = ("身份证号", "姓名", "打卡时间", "纬度", "经度", "精度(米)", "备注")
 REQUIRED = HEADERS[:6]
@@ -87,43 +84,30 @@ class ImportResult:
         }
 
 
-def read_sheet(file) -> tuple[str, list[list]]:
-    """The rows of the workbook's first worksheet that has the check-in header (else its first).
+# A month of a county's phone check-ins is ~70,000 rows; a province's import file is split by county.
+INTAKE_LIMITS = intake.Limits(rows=300_000, cols=50, cells=3_000_000)
 
-    The only place this import reads a file: through the hostile-file guard (size, zip
-    structure, macros, XML entities, absurd dimensions) before any parser inflates it.
-    Raises SpreadsheetRejected.
+
+def read_sheet(file) -> tuple[str, list[list], list[tuple[int, int]]]:
+    """The rows of the workbook's first worksheet that has the check-in header (else its first),
+    and the cells whose control characters were removed (0-based row, column).
+
+    Read through the one guarded intake (core.intake): size, zip structure, XML entities and
+    dimensions are inspected before a parser allocates, and the parse runs in a limited child
+    process. Raises SpreadsheetRejected.
     """
-    from python_calamine import CalamineWorkbook
-
-    if isinstance(file, (str, os.PathLike)):
-        with Path(file).open("rb") as fh:
-            data = read_checked(fh)
-    elif isinstance(file, (bytes, bytearray)):
-        data = read_checked(bytes(file))
-    else:
-        data = read_checked(file)
-    check_parts(data)
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception:  # calamine raises several kinds for a broken workbook
-        raise SpreadsheetRejected(_("文件已损坏或不完整，无法作为 .xlsx 打开，请重新保存后上传"))
-    try:
-        first = None
-        for meta in workbook.sheets_metadata:
-            if "WorkSheet" not in str(meta.typ):
-                continue
-            try:
-                rows = workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
-            except Exception:  # a broken sheet part
-                raise SpreadsheetRejected(_("工作表“%(s)s”已损坏，无法读取") % {"s": meta.name})
-            if first is None:
-                first = (meta.name, rows)
-            if _header_index(rows) is not None:
-                return meta.name, rows
-        return first or ("Sheet1", [])
-    finally:
-        workbook.close()
+    book = intake.read(file, limits=INTAKE_LIMITS, default_name="checkins.xlsx")
+    first = None
+    for sheet in book.worksheets:
+        if sheet.error:
+            raise SpreadsheetRejected(_("工作表“%(s)s”已损坏，无法读取") % {"s": sheet.name})
+        if first is None:
+            first = sheet
+        if _header_index(sheet.rows) is not None:
+            return sheet.name, sheet.rows, list(sheet.control)
+    if first is None:
+        return "Sheet1", [], []
+    return first.name, first.rows, list(first.control)
 
 
 def _header(value) -> str:
@@ -302,12 +286,12 @@ def import_checkins(*, file, user=None) -> ImportResult:
     """
     result = ImportResult()
     try:
-        sheet, rows = read_sheet(file)
+        sheet, rows, control = read_sheet(file)
     except SpreadsheetRejected as exc:
         result.errors = [CellError("", exc.message)]
         return result
     result.sheet = sheet
-    errors: list[CellError] = []
+    errors: list[CellError] = [CellError(cell_ref(sheet, r + 1, c), str(intake.control_message)) for r, c in control]
     parsed = _parse(sheet, rows, errors)
     cadres = _cadres({p.id_number for p in parsed}, user)
     id_col = _header_index(rows)

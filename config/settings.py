@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
+    "axes",
     "core",
     "villages",
     "cadres",
@@ -61,11 +62,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.replica.StickyPrimaryMiddleware",
     "core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.middleware.RejectNullCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.AccountBoundaryMiddleware",
@@ -74,6 +77,8 @@ MIDDLEWARE = [
     "core.history.HistoryPathMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -138,6 +143,39 @@ PASSWORD_HASHERS = [
     # Only for one-time initial passwords of bulk-created cadre accounts (core/hashers.py).
     "core.hashers.InitialPasswordHasher",
 ]
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out user or address before the password is checked.
+    "core.auth_backends.LoginProtectionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login protection (site and admin): after 5 failures for one user name, or from one address,
+# that user / address is locked out for 30 minutes. A success resets the count.
+AXES_FAILURE_LIMIT = env.int("ZHUCUN_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("ZHUCUN_LOGIN_LOCKOUT_HOURS", default=0.5)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# No start-up banner: commands print only their own lines on stderr (one per error).
+AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "core/lockout.html"
+# Behind a reverse proxy, the client's address is in X-Forwarded-For (set by our proxy only).
+AXES_IPWARE_PROXY_COUNT = env.int("ZHUCUN_PROXY_COUNT", default=0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
+
+# Response headers beyond check --deploy: no referrer to other sites; browser features off
+# except geolocation for this site (the cadres' check-in page asks for the position).
+SECURE_REFERRER_POLICY = "same-origin"
+ZHUCUN_PERMISSIONS_POLICY = (
+    "geolocation=(self), camera=(), microphone=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()"
+)
+
+# A session ends after a working day without a request (each request renews it), and at
+# browser close where the county's policy asks for it.
+SESSION_COOKIE_AGE = env.int("ZHUCUN_SESSION_HOURS", default=8) * 3600
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("ZHUCUN_SESSION_EXPIRE_AT_BROWSER_CLOSE", default=False)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -167,6 +205,10 @@ STORAGES = {
 ZHUCUN_MAX_UPLOAD_BYTES = env.int("ZHUCUN_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 # A zip part that inflates past this is refused before parsing (zip bomb guard).
 ZHUCUN_MAX_UNCOMPRESSED_BYTES = env.int("ZHUCUN_MAX_UNCOMPRESSED_BYTES", default=200 * 1024 * 1024)
+# Spreadsheets are parsed in a child process limited to this much address space and CPU time
+# (core/intake): a parser that aborts or runs away ends that process, never the server or worker.
+ZHUCUN_INTAKE_MEMORY_MB = env.int("ZHUCUN_INTAKE_MEMORY_MB", default=2048)
+ZHUCUN_INTAKE_CPU_SECONDS = env.int("ZHUCUN_INTAKE_CPU_SECONDS", default=45)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -284,6 +326,7 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
         "zhucun.jobs": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
     },
 }

@@ -5,9 +5,12 @@ change forms, foreign-key choices and autocomplete answers all go through the sa
 ``for_area`` scoping, so another area's object simply does not exist for them.
 """
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -23,13 +26,55 @@ def _scoped(queryset, request):
     return queryset
 
 
+def is_scoped(user) -> bool:
+    """Staff limited to an area (organization or township staff), not system staff."""
+    return not area_for(user).everything
+
+
 class ScopedAdminMixin:
     """ModelAdmin (or inline) mixin: for non-superusers, rows and choices of their area only.
 
     The queryset goes through ``.for_user`` (via the user's area); foreign-key and
     many-to-many choices are limited the same way, which also limits what autocomplete
-    widgets accept. Permissions (``has_*_permission``) are left to Django.
+    widgets accept. On top of Django's model permissions, scoped staff (see ``is_scoped``):
+
+    - may change or delete only objects of their area (checked on the object itself, not only
+      through the queryset);
+    - may only view models marked ``system_only`` (counties, tags every county shares);
+    - see ``system_fields`` read-only: who approved or decided, when, and the decision itself,
+      which only the workflow services set.
     """
+
+    system_only = False
+    system_fields: tuple[str, ...] = ()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if is_scoped(request.user):
+            fields += [f for f in self.system_fields if f not in fields]
+        return fields
+
+    def _outside(self, request, obj) -> bool:
+        if not is_scoped(request.user):
+            return False
+        if self.system_only:
+            return True
+        return obj is not None and not self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def has_add_permission(self, request, *args):
+        if self.system_only and is_scoped(request.user):
+            return False
+        return super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        if self._outside(request, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if self._outside(request, obj):
+            return False
+        return super().has_delete_permission(request, obj)
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
@@ -120,12 +165,32 @@ class UserAdmin(DjangoUserAdmin):
     list_select_related = ("staff_profile",)
     list_filter = (*DjangoUserAdmin.list_filter, "staff_profile__role")
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            # Nobody below a superuser hands out superuser status, groups or raw permissions.
+            fields += ["is_superuser", "groups", "user_permissions", "last_login", "date_joined"]
+        return fields
+
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         if request.user.is_superuser or area_for(request.user).everything:
             return qs
         profiles = _profiles_in_area(StaffProfile.objects.all(), request)
         return qs.filter(pk__in=profiles.values("user_id"))
+
+    def _outside(self, request, obj) -> bool:
+        return (
+            obj is not None
+            and is_scoped(request.user)
+            and not self.get_queryset(request).filter(pk=obj.pk).exists()
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return not self._outside(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._outside(request, obj) and super().has_delete_permission(request, obj)
 
     @admin.display(description=_("角色"), ordering="staff_profile__role")
     def role(self, obj):
@@ -219,3 +284,37 @@ class JobRunAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+class GroupAdmin(ScopedAdminMixin, DjangoGroupAdmin):
+    system_only = True  # a group carries permissions: only system staff grant them
+
+
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+admin.site.register(Group, GroupAdmin)
+
+
+def _system_only_admin(model) -> None:
+    """Re-register a third-party model's admin so that only system staff see or touch it."""
+    if not admin.site.is_registered(model):
+        return
+    base = type(admin.site._registry[model])
+
+    class SystemOnly(ScopedAdminMixin, base):
+        system_only = True
+
+        def has_view_permission(self, request, obj=None):
+            return not is_scoped(request.user) and super().has_view_permission(request, obj)
+
+    SystemOnly.__name__ = base.__name__
+    admin.site.unregister(model)
+    admin.site.register(model, SystemOnly)
+
+
+# Login attempts name users and addresses of every county, and deleting one would lift a lockout.
+for _model in (AccessAttempt, AccessLog, AccessFailureLog):
+    _system_only_admin(_model)

@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.http import HttpResponseBadRequest
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
@@ -59,3 +61,38 @@ class AccountBoundaryMiddleware:
                 if not path.startswith(CADRE_PREFIXES):
                     raise Http404
         return self.get_response(request)
+
+
+class RejectNullCharactersMiddleware:
+    """Answer 400 to a request whose parameters carry a NUL character (``?q=%00``).
+
+    No one types one; PostgreSQL refuses it in any text, so a search or filter that passed it
+    on would end in a server error. Forms already refuse it field by field
+    (``ProhibitNullCharactersValidator``); this covers the parameters views read directly.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or self._has_nul(request.GET) or self._has_nul(request.POST):
+            return HttpResponseBadRequest(_("请求参数中含有不可见控制字符（NUL），已拒绝").encode())
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(params) -> bool:
+        return any("\x00" in key or any("\x00" in v for v in values) for key, values in params.lists())
+
+
+class PermissionsPolicyMiddleware:
+    """Send ``Permissions-Policy`` (``check --deploy`` does not cover it): the browser features
+    pages may use. Geolocation stays allowed for this site, for the cadres' check-in page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.value = settings.ZHUCUN_PERMISSIONS_POLICY
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.value)
+        return response

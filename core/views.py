@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -43,7 +44,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         target = self.request.GET.get("next") or self.request.POST.get("next") or ""
         if target and url_has_allowed_host_and_scheme(target, allowed_hosts={self.request.get_host()}):
             return target
-        return "/"
+        return reverse("password_change_done")
 @never_cache
 @require_GET
 def healthz(request):

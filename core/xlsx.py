@@ -163,6 +163,23 @@ def safe_text(value):
     return value
 
 
+def append_row(ws, values) -> None:
+    """Append a row to an openpyxl sheet with every text cell formula-safe (headers too).
+
+    openpyxl stores any string starting with ``=`` as a formula: an indicator or village named
+    ``=HYPERLINK(…)`` would become a live formula. Every export writing with openpyxl goes
+    through here; XlsxWriter exports use ``write_string`` with :func:`safe_text`.
+    """
+    ws.append([safe_text(v) for v in values])
+
+
+def unguard(text: str) -> str:
+    """A header read back from one of our workbooks without the guard :func:`safe_text` added."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
+        return text[1:]
+    return text
+
+
 def cell_text(value) -> str:
     """A cell value as stripped text; floats that are whole numbers lose their ``.0``."""
     if value is None:

@@ -33,6 +33,7 @@ class InspectionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     date_hierarchy = "date"
     autocomplete_fields = ("villages", "cadres")
     inlines = (FindingInline,)
+    system_fields = ("created_by",)  # the page records who entered it
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -127,6 +128,7 @@ class ReplacementAdmin(ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ("village__name", "unit__name", "decision__number")
     list_select_related = ("village", "unit", "decision")
     readonly_fields = ("decision", "recalled_posting", "fulfilled_by")
+    system_fields = ("status", "fulfilled_on")  # set by decisions.services when a posting fills it
 
     def has_add_permission(self, request):
         return False

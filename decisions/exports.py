@@ -12,7 +12,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from core.xlsx import safe_text
+from core.xlsx import append_row
 
 # The header of DOMAIN.md §7, in this order (not translated: importers and tests key on it).
 EXPORT_HEADER = [
@@ -67,11 +67,11 @@ def write_decisions(decisions) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET_NAME
-    ws.append(EXPORT_HEADER)
+    append_row(ws, EXPORT_HEADER)
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for d in decisions:
-        ws.append([safe_text(v) for v in decision_row(d)])
+        append_row(ws, decision_row(d))
     for letter, width in zip("ABCDEFGHIJ", (22, 12, 6, 8, 16, 20, 22, 60, 12, 12), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"

@@ -137,9 +137,10 @@ class Finding(models.Model):
     @classmethod
     def area_q(cls, area):
         if area.is_township:
-            return Q(village__township_id=area.township_id) | Q(
-                inspection__in=Inspection.objects.for_area(area)
-            )
+            # Only the township's own findings, even on an inspection that also visited other
+            # townships: a finding at a village of theirs, or about a cadre posted with them.
+            posted = Posting.objects.filter(village__township_id=area.township_id).values("cadre_id")
+            return Q(village__township_id=area.township_id) | Q(village__isnull=True, cadre_id__in=posted)
         return area.q(county="inspection__county_id")
 
 

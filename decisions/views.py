@@ -344,7 +344,8 @@ def inspection_list(request):
     filters = {
         "kind": choice_param(request, "kind", Inspection.Kind.choices),
         "township_id": int_param(request, "township"),
-        "year": int_param(request, "year"),
+        # A year outside any date (99999) is no filter, not a server error.
+        "year": year if (year := int_param(request, "year")) and 2000 <= year <= 2100 else None,
     }
     return render(
         request,
@@ -362,7 +363,13 @@ def inspection_list(request):
 @login_required
 def inspection_detail(request, pk):
     inspection = get_object_or_404(Inspection.objects.for_user(request.user).select_related("county"), pk=pk)
-    findings = inspection.findings.select_related("cadre", "village__township").order_by("id")
+    # An inspection may cover several townships: each reader sees only their area's part of it.
+    findings = (
+        Finding.objects.for_user(request.user)
+        .filter(inspection=inspection)
+        .select_related("cadre", "village__township")
+        .order_by("id")
+    )
     proposals = (
         Decision.objects.for_user(request.user)
         .filter(rule=Decision.Rule.R3, period_key__in=[f"finding:{f.pk}" for f in findings])
@@ -373,14 +380,19 @@ def inspection_detail(request, pk):
         "decisions/inspection_detail.html",
         {
             "inspection": inspection,
-            "villages": inspection.villages.select_related("township").order_by("code"),
-            "cadres": inspection.cadres.order_by("name_initials", "id"),
+            "villages": inspection.villages.for_user(request.user)
+            .select_related("township")
+            .order_by("code"),
+            "cadres": inspection.cadres.for_user(request.user).order_by("name_initials", "id"),
             "findings": findings,
             "proposals": proposals,
             "can_act": can_act(request.user),
             "change_history": history_entries(
                 Inspection.history.filter(id=inspection.pk),
-                Finding.history.filter(inspection_id=inspection.pk),
+                # Only the reader's part of the inspection, deleted findings included.
+                Finding.history.filter(inspection_id=inspection.pk).filter(
+                    Finding.area_q(area_for(request.user))
+                ),
             ),
         },
     )

@@ -9,6 +9,7 @@ from villages.models import County, Policy, Township, Village, VillageFence, Vil
 
 @admin.register(County)
 class CountyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    system_only = True  # counties are created by system staff or a registry import by them
     list_display = ("code", "name", "city_name")
     list_filter = ("city_name",)
     search_fields = ("code", "name", "city_name")
@@ -24,7 +25,8 @@ class TownshipAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(VillageTag)
-class VillageTagAdmin(SimpleHistoryAdmin):
+class VillageTagAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    system_only = True  # one list shared by every county
     list_display = ("name", "village_count")
     search_fields = ("name",)
 

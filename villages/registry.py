@@ -18,7 +18,6 @@ imports without a query per row; pinyin initials are worked out once per charact
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 import sqlite3
 from collections import defaultdict
@@ -30,15 +29,14 @@ from django.db.models.expressions import RawSQL
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from python_calamine import CalamineWorkbook
 
 from cadres.models import Cadre, DispatchingUnit, Posting
 from cadres.services import announce_new_postings
-from core import idcard
+from core import idcard, intake
 from core import pinyin as core_pinyin
 from core.history import IMPORT, change_path, collecting_changes, record_batch, record_bulk_changes
 from core.scoping import EVERYTHING, area_for
-from core.xlsx import SpreadsheetRejected, cell_text, column_letter, read_checked
+from core.xlsx import SpreadsheetRejected, cell_text, column_letter
 from villages.models import (
     FENCE_RADIUS_MAX,
     FENCE_RADIUS_MIN,
@@ -74,6 +72,8 @@ COUNTY_KEY = "县"
 COUNT_KEYS = (COUNTY_KEY, *SHEETS, SHEET_FENCES)
 
 CHUNK = 2000
+#: A province's registry fits with room to spare; a sheet past these is refused unparsed.
+INTAKE_LIMITS = intake.Limits(rows=300_000, cols=100, cells=6_000_000)
 BATCH = 2000
 HEADER_SEARCH_ROWS = 10
 TAG_SPLIT = re.compile(r"[、,，]")
@@ -149,21 +149,10 @@ def import_registry(
     ``dry_run``: check and count only, write nothing. Any error: nothing is written and
     ``result.errors`` lists every problem with its sheet, row and column.
     """
-    if isinstance(file, (str, Path)):
-        try:
-            with open(file, "rb") as handle:
-                data = read_checked(handle, max_bytes=max_bytes)
-        except SpreadsheetRejected as exc:
-            return RegistryResult(
-                ok=False, errors=[RegistryError("", None, "", exc.message)], dry_run=dry_run
-            )
-    else:
-        try:
-            data = read_checked(file, max_bytes=max_bytes)
-        except SpreadsheetRejected as exc:
-            return RegistryResult(
-                ok=False, errors=[RegistryError("", None, "", exc.message)], dry_run=dry_run
-            )
+    try:
+        data, _name = intake.read_upload(file, default_name="registry.xlsx", max_bytes=max_bytes)
+    except SpreadsheetRejected as exc:
+        return RegistryResult(ok=False, errors=[RegistryError("", None, "", exc.message)], dry_run=dry_run)
     importer = _RegistryImport(data=data, user=user, dry_run=dry_run)
     importer.file_name = str(file) if isinstance(file, (str, Path)) else getattr(file, "name", "") or ""
     return importer.run()
@@ -534,24 +523,25 @@ class _RegistryImport:
 
     def _read_workbook(self) -> bool:
         try:
-            workbook = CalamineWorkbook.from_filelike(io.BytesIO(self.data))
-        except Exception:  # calamine raises several kinds for a broken workbook
-            self.errors.append(
-                RegistryError("", None, "", _("文件已损坏或不完整，无法作为 .xlsx 打开，请重新保存后上传"))
-            )
+            book = intake.parse(self.data, limits=INTAKE_LIMITS, name="registry.xlsx")
+        except SpreadsheetRejected as exc:
+            self.errors.append(RegistryError("", None, "", exc.message))
             return False
-        names = {name.strip(): name for name in workbook.sheet_names}
+        message = str(intake.control_message)
+        for found in book.worksheets:
+            for r, c in found.control:
+                self.errors.append(RegistryError(found.name, r + 1, column_letter(c), message))
         for sheet in SHEETS:
-            if sheet not in names:
+            found = book.sheet(sheet)
+            if found is None:
                 self.errors.append(
                     RegistryError(sheet, None, "", _("缺少工作表“%(sheet)s”") % {"sheet": sheet})
                 )
                 continue
-            try:
-                rows = workbook.get_sheet_by_name(names[sheet]).to_python(skip_empty_area=False)
-            except Exception:
+            if found.error:
                 self.errors.append(RegistryError(sheet, None, "", _("工作表无法读取")))
                 continue
+            rows = found.rows
             wanted = set(HEADERS[sheet]) | set(OPTIONAL_HEADERS.get(sheet, ()))
             header_index = _find_header(rows, wanted) if rows else 0
             columns: dict[str, int] = {}
@@ -571,7 +561,7 @@ class _RegistryImport:
                         )
                     )
             self.tables[sheet] = _Table(sheet, rows, header_index, columns)
-        self._read_fence_sheet(workbook, names)
+        self._read_fence_sheet(book)
         return not self.errors
 
     # --- parse: formats and duplicates within a sheet ----------------------------------
@@ -928,12 +918,6 @@ class _RegistryImport:
         return code in self.units or code in self.db_units
 
     def _check_cadres(self):
-        posted_counties: dict[str, set[str]] = defaultdict(set)
-        for posting in self.postings:
-            if posting.id_number and posting.village_code:
-                county = self._village_county(posting.village_code)
-                if county:
-                    posted_counties[posting.id_number].add(county)
         visible: set[int] = set()
         if not self.area.everything:
             existing_ids = [row["id"] for key, row in self.db_cadres.items() if key in self.cadres]
@@ -958,13 +942,14 @@ class _RegistryImport:
             db = self.db_cadres.get(row.id_number)
             if db is None or db["id"] in visible:
                 continue
-            # Someone else's cadre may still be updated when this file posts them, or places
-            # them in a unit, inside the user's area.
-            linked = posted_counties.get(row.id_number, set())
-            if row.unit_code:
-                linked = linked | {self._unit_county(row.unit_code)}
-            if not any(self._county_in_area(code) for code in linked):
-                self.error(row.rec, "身份证号", _("该干部不在您的管辖范围"))
+            # A cadre registered in another area is theirs to edit: a 干部 row would rename
+            # them or move their unit. To post them here, the file needs only the 选派 row.
+            # The message names nothing of the other area (not the cadre's name, unit or county).
+            self.error(
+                row.rec,
+                "身份证号",
+                _("该身份证号的干部已由其他地区登记，不能在此修改；如需选派到本县，只填写“选派”表即可"),
+            )
 
     def _check_postings(self):
         for row in self.postings:
@@ -1014,6 +999,7 @@ class _RegistryImport:
                 "cadre__name",
                 "village__code",
                 "village__name",
+                "village__township__county__code",
                 "unit__code",
                 "role",
                 "start_date",
@@ -1097,6 +1083,12 @@ class _RegistryImport:
         if isinstance(other, _PostingRow):
             message = _("该干部的选派与第 %(row)d 行的选派时间重叠，同一干部同一天只能有一个选派") % {
                 "row": other.rec.number
+            }
+        elif not self._county_in_area(other["village__township__county__code"]):
+            # Another area's posting: its dates, never its village, role or county.
+            message = _("该干部在 %(start)s 至 %(end)s 已有其他地区的选派，同一干部同一天只能有一个选派") % {
+                "start": other_start.isoformat(),
+                "end": other_end.isoformat(),
             }
         else:
             with translation.override(None):
@@ -1448,16 +1440,16 @@ def _fence_header(value) -> str:
     return _normalise_header(value).replace("（", "(").replace("）", ")")
 
 
-def _read_fence_sheet(self, workbook, names) -> None:
-    """Read the 驻地 sheet when the workbook has one; it is optional."""
+def _read_fence_sheet(self, book) -> None:
+    """Read the 驻地 sheet when the workbook (read by core.intake) has one; it is optional."""
     self.fences: list[_FenceRow] = []
-    if SHEET_FENCES not in names:
+    found = book.sheet(SHEET_FENCES)
+    if found is None:
         return
-    try:
-        rows = workbook.get_sheet_by_name(names[SHEET_FENCES]).to_python(skip_empty_area=False)
-    except Exception:  # calamine raises several kinds for a broken sheet
+    if found.error:
         self.errors.append(RegistryError(SHEET_FENCES, None, "", _("工作表无法读取")))
         return
+    rows = found.rows
     wanted = set(FENCE_HEADERS)
     header_index = 0
     for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):

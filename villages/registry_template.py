@@ -11,7 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from cadres.models import Cadre, DispatchingUnit, Posting
-from core.xlsx import column_letter, safe_text
+from core.xlsx import append_row, column_letter
 from villages.models import VillageTag
 from villages.registry import FENCE_HEADERS, HEADERS, SHEET_FENCES, SHEETS
 
@@ -133,7 +133,7 @@ def registry_template() -> bytes:
     headers = {**HEADERS, SHEET_FENCES: FENCE_HEADERS}
     for sheet in (*SHEETS, SHEET_FENCES):
         ws = workbook.create_sheet(sheet)
-        ws.append(list(headers[sheet]))
+        append_row(ws, headers[sheet])
         ws.freeze_panes = "A2"
         for index, header in enumerate(headers[sheet]):
             letter = column_letter(index)
@@ -158,7 +158,7 @@ def registry_template() -> bytes:
                 ws.add_data_validation(validation)
     notes = workbook.create_sheet(NOTES_SHEET)
     for topic, text in _notes():
-        notes.append([safe_text(topic), safe_text(text)])
+        append_row(notes, [topic, text])
     notes["A1"].font = Font(bold=True, size=14)
     notes.column_dimensions["A"].width = 16
     notes.column_dimensions["B"].width = 110

@@ -469,7 +469,7 @@ def test_an_org_user_of_another_county_cannot_import_rows_into_county_a(world):
         "村!A2: 县代码 150523 不在您的管辖范围",
         "村!A3: 县代码 150523 不在您的管辖范围",
         "派出单位!A2: 县代码 150523 不在您的管辖范围",
-        "干部!A2: 该干部不在您的管辖范围",
+        "干部!A2: 该身份证号的干部已由其他地区登记，不能在此修改；如需选派到本县，只填写“选派”表即可",
         "选派!B2: 县代码 150523 不在您的管辖范围",
     ]
     assert world.v_a1.name == Village.objects.get(pk=world.v_a1.pk).name
@@ -495,8 +495,7 @@ def test_an_org_user_may_post_a_cadre_of_another_county_into_their_own(world):
         actual_end_date=dt.date(2026, 3, 31), status="TRANSFERRED"
     )
     data = good_data()
-    data.townships = data.villages = data.units = []
-    data.cadres = [[world.cadre_b1.id_number, world.cadre_b1.name, "13912345678", "", "", "", "", ""]]
+    data.townships = data.villages = data.units = data.cadres = []
     data.postings = [
         [world.cadre_b1.id_number, world.v_a2.code, world.unit_a.code, "工作队长", "2026-04-01", "2027-12-31"]
     ]
@@ -504,4 +503,40 @@ def test_an_org_user_may_post_a_cadre_of_another_county_into_their_own(world):
     result = import_registry(file=data.xlsx(), user=world.county_staff)
 
     assert result.ok, messages(result)
-    assert Cadre.objects.get(pk=world.cadre_b1.pk).mobile == "13912345678"
+    assert Posting.objects.filter(cadre=world.cadre_b1, village=world.v_a2).exists()
+
+
+def test_a_cadre_row_for_a_cadre_registered_elsewhere_is_refused_without_their_data(world):
+    """County B's staff cannot rename county A's cadre or move their unit, and learn nothing of them."""
+    before = Cadre.objects.filter(pk=world.cadre_a1.pk).values().get()
+    data = good_data()
+    data.townships = data.villages = []
+    data.units = [["U140981009", "原平市教育局", "县", "140981"]]
+    data.cadres = [[world.cadre_a1.id_number, "冒名", "13912345678", "", "", "", "", "U140981009"]]
+    data.postings = []
+
+    result = import_registry(file=data.xlsx(), user=world.outsider)
+
+    assert not result.ok
+    text = " ".join(messages(result))
+    assert "干部!A2: 该身份证号的干部已由其他地区登记" in text
+    for secret in (world.cadre_a1.name, world.unit_a.name, world.unit_a.code, world.county_a.name, "150523"):
+        assert secret not in text
+    assert Cadre.objects.filter(pk=world.cadre_a1.pk).values().get() == before
+    assert not Cadre.objects.for_user(world.outsider).filter(pk=world.cadre_a1.pk).exists()
+
+
+def test_an_overlap_with_another_areas_posting_names_only_its_dates(world):
+    data = good_data()
+    data.townships = data.villages = data.units = data.cadres = []
+    start = world.p_b1.start_date.isoformat()
+    data.postings = [
+        [world.cadre_b1.id_number, world.v_a2.code, world.unit_a.code, "工作队员", start, "2027-12-31"]
+    ]
+
+    result = import_registry(file=data.xlsx(), user=world.county_staff)
+
+    assert not result.ok
+    text = " ".join(messages(result))
+    assert "已有其他地区的选派" in text
+    assert world.p_b1.village.name not in text and world.county_b.name not in text
