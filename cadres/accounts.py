@@ -35,6 +35,21 @@ class NewAccount:
     village: str
 
 
+def own_cadre(request) -> Cadre:
+    """The cadre behind a cadre's account; 404 for everyone else (staff have no /me/ pages).
+
+    Every cadre page (我的驻村, check-in, diary, leave) starts here.
+    """
+    from django.http import Http404
+
+    from core.scoping import area_for
+
+    area = area_for(request.user)
+    if not area.is_cadre:
+        raise Http404
+    return Cadre.objects.get(pk=area.cadre_id)
+
+
 def initial_password(length: int = 10) -> str:
     while True:
         pw = "".join(secrets.choice(_ALPHABET) for _ in range(length))

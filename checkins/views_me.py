@@ -8,23 +8,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cadres.models import Cadre, Posting
+from cadres.accounts import own_cadre
+from cadres.models import Posting
 from checkins.forms import CheckInForm
 from checkins.models import CheckIn
 from checkins.services import CheckInError, record_checkin, todays_checkins, verdict_text
-from core.scoping import area_for
-
-
-def _own_cadre(request) -> Cadre:
-    area = area_for(request.user)
-    if not area.is_cadre:
-        raise Http404
-    return Cadre.objects.get(pk=area.cadre_id)
 
 
 def _wants_json(request) -> bool:
@@ -33,7 +26,7 @@ def _wants_json(request) -> bool:
 
 @login_required
 def checkin_page(request):
-    cadre = _own_cadre(request)
+    cadre = own_cadre(request)
     today = timezone.localdate()
     posting = Posting.objects.covering(today).filter(cadre=cadre).select_related("village__township").first()
     return render(
@@ -52,7 +45,7 @@ def checkin_page(request):
 @login_required
 @require_POST
 def checkin_submit(request):
-    cadre = _own_cadre(request)
+    cadre = own_cadre(request)
     form = CheckInForm(request.POST, request.FILES)
     error = ""
     checkin = None

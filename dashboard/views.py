@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST
 from attendance.leave import LeaveError, approve_leave, create_leave, leave_queue, reject_leave
 from attendance.models import LeaveRequest
 from attendance.reminders import ReminderError, send_reminders
-from cadres.models import Cadre, Posting
+from cadres.accounts import own_cadre
+from cadres.models import Posting
 from core.models import TaskFailure
 from core.scoping import area_for
 from dashboard.figures import dashboard_data
@@ -54,14 +55,6 @@ def remind(request):
             % {"n": len(sent), "names": "、".join(f"{r.township.name}（{r.month:%Y-%m}）" for r in sent)},
         )
     return redirect("dashboard")
-
-
-def own_cadre(request) -> Cadre:
-    """The cadre behind a cadre's account; 404 for everyone else (staff have no 我的驻村)."""
-    area = area_for(request.user)
-    if not area.is_cadre:
-        raise Http404
-    return Cadre.objects.get(pk=area.cadre_id)
 
 
 @login_required

@@ -8,26 +8,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cadres.models import Cadre
+from cadres.accounts import own_cadre
 from core.listing import paginate
-from core.scoping import area_for
 from diary import selectors, services
 from diary.forms import CloseItemForm, EntryForm
 from diary.models import Entry, Item
 from diary.views import serve_photo
-
-
-def own_cadre(request) -> Cadre:
-    """The cadre behind a cadre's account; 404 for everyone else (staff read diaries under /diary/)."""
-    area = area_for(request.user)
-    if not area.is_cadre:
-        raise Http404
-    return Cadre.objects.get(pk=area.cadre_id)
 
 
 @login_required
