@@ -1,7 +1,7 @@
 """The to-do panel of the staff dashboard: what this user has to do now, with a link to each.
 
-A township sees its sheets of this month and last month, the leave requests waiting for it and
-the 催报 it received; organization staff see the townships late with their sheet (and can chase
+A township sees its sheets of this month and last month, the leave requests waiting for it, the
+催报 it received and the days of last month's sheet that the check-ins do not support; organization staff see the townships late with their sheet (and can chase
 them), the proposals waiting for a decision, the approved decisions waiting to be issued, the
 leave requests waiting for the county and the overdue replacements.
 """
@@ -18,6 +18,7 @@ from attendance.reminders import (
     reminders_for_township,
     sheet_states,
 )
+from checkins.reconciliation import NoAcceptedSheet, reconcile
 from core.scoping import area_for
 from decisions.models import Decision
 from decisions.selectors import overdue_replacements
@@ -38,8 +39,15 @@ def township_todo(user, *, today: dt.date) -> dict:
     ]
     open_months = [s.month for s in sheets if s.state != "accepted"]
     leave = leave_queue(user).order_by("start_date", "id")
+    # Days last month's accepted sheet marks that the check-ins do not support (DOMAIN §10).
+    try:
+        reconciliation_days = len(reconcile(township=township, month=last_month))
+    except NoAcceptedSheet:
+        reconciliation_days = None
     return {
         "role": "township",
+        "last_month": last_month,
+        "reconciliation_days": reconciliation_days,
         "township": township,
         "sheets": sheets,
         "leave_waiting": list(leave[:10]),
@@ -80,6 +88,7 @@ def has_anything(todo: dict | None) -> bool:
         return bool(
             todo["leave_waiting_count"]
             or todo["reminders"]
+            or todo["reconciliation_days"]
             or any(s.state not in ("accepted", "none") for s in todo["sheets"])
         )
     return bool(

@@ -199,3 +199,35 @@ def test_the_reminder_log_is_in_the_admin_read_only_and_scoped(world, client, fi
     client.force_login(staff)
     other = client.get(reverse("admin:attendance_reportreminder_changelist"))
     assert other.status_code == 200 and "开鲁镇" not in other.content.decode()
+
+
+def test_township_panel_counts_last_months_days_the_check_ins_do_not_support(world, client_for):
+    """A √ day with no check-in at all is a reconciliation finding (DOMAIN §10) on the panel."""
+    import datetime as dt
+    from unittest import mock
+
+    from attendance.models import AttendanceRecord, AttendanceUpload
+
+    month = dt.date(2026, 10, 1)
+    upload = AttendanceUpload.objects.create(
+        township=world.a1,
+        month=month,
+        as_of=dt.date(2026, 11, 2),
+        original_name="x.xlsx",
+        status=AttendanceUpload.Status.ACCEPTED,
+    )
+    for day in (5, 6):
+        AttendanceRecord.objects.create(
+            posting=world.p_a1,
+            cadre=world.cadre_a1,
+            township=world.a1,
+            month=month,
+            date=dt.date(2026, 10, day),
+            status="ON_SITE_OVERNIGHT",
+            upload=upload,
+        )
+    with mock.patch("django.utils.timezone.localdate", return_value=dt.date(2026, 11, 20)):
+        page = client_for(world.township_a1).get("/").content.decode()
+    assert 'id="todo-reconciliation"' in page and "2 个干部日与签到不符" in page
+    other = client_for(world.township_a2).get("/").content.decode()
+    assert 'id="todo-reconciliation"' not in other
