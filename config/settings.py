@@ -10,6 +10,7 @@ from email.utils import getaddresses
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.replica.StickyPrimaryMiddleware",
@@ -169,6 +171,25 @@ SECURE_REFERRER_POLICY = "same-origin"
 ZHUCUN_PERMISSIONS_POLICY = (
     "geolocation=(self), camera=(), microphone=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()"
 )
+
+# Content-Security-Policy (django-csp): scripts only from this site's static files — no inline
+# <script> and no on…= handlers in templates (tests/core/test_csp.py scans them); data reaches
+# the scripts through json_script or data-* attributes. Inline style attributes are common in
+# the templates, so styles alone keep 'unsafe-inline'.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # A session ends after a working day without a request (each request renews it), and at
 # browser close where the county's policy asks for it.
