@@ -1,3 +1,4 @@
+import importlib.util
 import json
 
 import pytest
@@ -44,7 +45,15 @@ def test_quick_bench_writes_every_scenario_in_order_with_the_issue_keys(tmp_path
             assert row["limit_seconds"] is not None and row["ratio"] is not None
         by_name = {row["scenario"]: row for row in data}
         # Rows with a peer gain its name, time and product/peer ratio (issue 18).
-        for name in ("attendance_long_200k", "page_monthly_report", "page_ranking"):
+        # django-import-export is a bench-only dependency (`make bench` installs it, `make test`
+        # does not): without it the long import keeps its own figures and names the missing peer.
+        measured = ["page_monthly_report", "page_ranking"]
+        if importlib.util.find_spec("import_export") is not None:
+            measured.append("attendance_long_200k")
+        else:
+            row = by_name["attendance_long_200k"]
+            assert "not installed" in row["peer"] and row["peer_seconds"] is None
+        for name in measured:
             row = by_name[name]
             assert tuple(row)[len(JSON_KEYS) :] == PEER_KEYS
             assert row["peer"] and row["peer_seconds"] > 0
