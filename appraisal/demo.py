@@ -14,8 +14,9 @@ from django.utils import timezone
 from appraisal.models import DemocraticRate, Score, Source
 from appraisal.ranking import compute_annual_ranking, compute_quarterly_ranking
 from appraisal.schemes import get_or_create_scheme, manual_indicators
-from appraisal.scoring import previous_quarter, quarter_cadres
+from appraisal.scoring import quarter_cadres
 from core.models import StaffProfile
+from core.periods import last_complete_quarter
 from villages.models import County
 
 TWO = Decimal("0.01")
@@ -43,7 +44,7 @@ def seed(*, scale, rng, stdout):
     if county is None:
         return
     today = timezone.localdate()
-    year, quarter = previous_quarter(today)
+    year, quarter = last_complete_quarter(today)
     for y in sorted({today.year - 1, today.year, year}):
         get_or_create_scheme(county=county, year=y)
     if scale != "county":

@@ -25,7 +25,8 @@ from django.db import connection
 from django.utils import timezone
 
 from appraisal.models import Category, DemocraticRate, Indicator, QuarterResult, Scheme, Score, Source
-from appraisal.scoring import COHORT_OF_ROLE, quarter_bounds, quarter_months
+from appraisal.scoring import COHORT_OF_ROLE
+from core.periods import quarter_bounds, quarter_months
 
 # Category → QuarterResult column, in scheme order.
 COLUMNS = {

@@ -14,15 +14,14 @@ composite = the sum, never below 0, ``Decimal`` two places ROUND_HALF_UP (rounde
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Sum
-from django.utils.translation import gettext as _
 
 from appraisal.models import Category, Cohort, DemocraticRate, Score, Source
 from cadres.models import Posting
+from core.periods import quarter_bounds, quarter_months
 from diary.selectors import entries_per_cadre
 
 TWO = Decimal("0.01")
@@ -37,45 +36,9 @@ COHORT_OF_ROLE = {
     Posting.Role.VILLAGE_COMMITTEE: Cohort.VILLAGE_POST,
 }
 
-#: Years a scheme, score or ranking may be for: far enough either way, and always a valid date.
-MIN_YEAR, MAX_YEAR = 2000, 2100
-_QUARTER_RE = re.compile(r"^\s*(\d{4})\s*[-_ ]?\s*[Qq]([1-4])\s*$")
-
 
 def q2(value: Decimal) -> Decimal:
     return Decimal(value).quantize(TWO, rounding=ROUND_HALF_UP)
-
-
-def parse_quarter(text: str) -> tuple[int, int]:
-    """``2026Q1`` → (2026, 1); ValueError with a Chinese message otherwise."""
-    match = _QUARTER_RE.match(text or "")
-    if not match:
-        raise ValueError(_("季度格式应为 YYYYQn，例如 2026Q1：%(text)s") % {"text": text})
-    year = int(match.group(1))
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValueError(
-            _("年度应在 %(min)s 至 %(max)s 之间：%(text)s") % {"min": MIN_YEAR, "max": MAX_YEAR, "text": text}
-        )
-    return year, int(match.group(2))
-
-
-def quarter_label(year: int, quarter: int) -> str:
-    return f"{year}Q{quarter}"
-
-
-def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
-    first = dt.date(year, 3 * quarter - 2, 1)
-    last = dt.date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1) - dt.timedelta(days=1)
-    return first, last
-
-
-def quarter_months(year: int, quarter: int) -> list[dt.date]:
-    return [dt.date(year, 3 * quarter - 2 + i, 1) for i in range(3)]
-
-
-def previous_quarter(day: dt.date) -> tuple[int, int]:
-    quarter = (day.month - 1) // 3 + 1
-    return (day.year - 1, 4) if quarter == 1 else (day.year, quarter - 1)
 
 
 @dataclass

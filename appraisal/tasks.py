@@ -5,7 +5,6 @@ Each run rebuilds its county-quarter in one transaction, so a retry or a duplica
 
 from celery import shared_task
 from django.db import OperationalError, transaction
-from django.utils import timezone
 
 _RETRY = {
     "autoretry_for": (OperationalError,),
@@ -30,10 +29,10 @@ def compute_quarterly_ranking_task(county_id: int, year: int, quarter: int) -> i
 @shared_task(name="appraisal.tasks.rank_previous_quarter_all_counties", **_RETRY, **_FAN_OUT_LIMITS)
 def rank_previous_quarter_all_counties() -> int:
     """Beat, 3rd day after a quarter ends: rank the quarter just ended, one task per county."""
-    from appraisal.scoring import previous_quarter
+    from core.periods import last_complete_quarter
     from villages.models import County
 
-    year, quarter = previous_quarter(timezone.localdate())
+    year, quarter = last_complete_quarter()
     county_ids = list(County.objects.order_by("code").values_list("id", flat=True))
     for county_id in county_ids:
         compute_quarterly_ranking_task.delay(county_id, year, quarter)

@@ -55,17 +55,13 @@ from appraisal.schemes import (
 )
 from appraisal.scores import import_scores, save_rate, save_score, score_template, template_filename
 from appraisal.scoring import (
-    MAX_YEAR,
-    MIN_YEAR,
     compute_breakdowns,
-    parse_quarter,
-    previous_quarter,
     quarter_cadres,
-    quarter_label,
 )
 from cadres.models import Cadre, Posting
 from cadres.selectors import search_q
 from core.listing import PAGE_SIZE as PAGE_SIZE_LISTS
+from core.periods import MAX_YEAR, MIN_YEAR, last_complete_quarter, parse_quarter, quarter_label
 from core.replica import replica_reads
 from core.scoping import area_for
 from core.xlsx import SpreadsheetRejected
@@ -119,7 +115,7 @@ def _quarter(request) -> tuple[int, int]:
             return parse_quarter(text)
         except ValueError:
             pass
-    return previous_quarter(timezone.localdate())
+    return last_complete_quarter()
 
 
 def _quarter_choices(year: int, quarter: int) -> list[str]:
@@ -389,7 +385,7 @@ def annual(request):
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:
-        year = previous_quarter(timezone.localdate())[0]
+        year = last_complete_quarter()[0]
     _check_year(year)
     base = AnnualResult.objects.for_user(request.user).filter(county=county, year=year)
     form = RankingFilterForm(request.GET, user=request.user, county=county)

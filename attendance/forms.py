@@ -7,20 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from attendance.models import LeaveRequest
 from cadres.models import Posting
+from core.periods import last_complete_month, parse_month_or_none
 from core.scoping import area_for
 from villages.models import Township
-
-
-def previous_month(today: dt.date | None = None) -> dt.date:
-    today = today or timezone.localdate()
-    return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-
-
-def parse_month(value: str | None) -> dt.date | None:
-    try:
-        return dt.datetime.strptime((value or "").strip(), "%Y-%m").date()
-    except ValueError:
-        return None
 
 
 class MonthField(forms.CharField):
@@ -30,7 +19,7 @@ class MonthField(forms.CharField):
         value = super().to_python(value)
         if not value:
             return None
-        month = parse_month(value)
+        month = parse_month_or_none(value)
         if month is None:
             raise forms.ValidationError(_("月份格式应为 YYYY-MM"))
         return month
@@ -50,7 +39,7 @@ class _TownshipMonthForm(forms.Form):
             self.fields["township"].initial = area.township_id
             self.fields["township"].widget = forms.HiddenInput()
         if not self.is_bound:
-            self.fields["month"].initial = previous_month().strftime("%Y-%m")
+            self.fields["month"].initial = last_complete_month().strftime("%Y-%m")
 
     def clean_month(self):
         month = self.cleaned_data["month"]

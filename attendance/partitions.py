@@ -19,6 +19,8 @@ import datetime as dt
 
 from django.db import connection, transaction
 
+from core.periods import next_month
+
 TABLE = "attendance_attendancerecord"
 DEFAULT_PARTITION = f"{TABLE}_default"
 _LOCK_CLASS = 7302  # pg_advisory_xact_lock(class, yyyymm): one creator per month
@@ -26,10 +28,6 @@ _LOCK_CLASS = 7302  # pg_advisory_xact_lock(class, yyyymm): one creator per mont
 
 def partition_name(month: dt.date) -> str:
     return f"{TABLE}_p{month:%Y%m}"
-
-
-def _next_month(month: dt.date) -> dt.date:
-    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
 def is_partitioned() -> bool:
@@ -66,7 +64,7 @@ def ensure_month(month: dt.date) -> bool:
         return False
     month = month.replace(day=1)
     name = partition_name(month)
-    end = _next_month(month)
+    end = next_month(month)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_CLASS, month.year * 100 + month.month])
         cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [name])
@@ -97,7 +95,7 @@ def ensure_ahead(*, today: dt.date, months: int = 3) -> list[str]:
     for _ in range(months):
         if ensure_month(month):
             made.append(partition_name(month))
-        month = _next_month(month)
+        month = next_month(month)
     return made
 
 

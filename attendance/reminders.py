@@ -9,7 +9,6 @@ address and mail is configured.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import logging
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from attendance.models import AttendanceUpload, ReportReminder
 from cadres.models import Posting
+from core.periods import month_end, previous_months
 from core.scoping import Area, area_for
 from villages.models import Policy, Township
 
@@ -37,23 +37,10 @@ class ReminderError(Exception):
         self.message = message
 
 
-def month_last_day(month: dt.date) -> dt.date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
-
-
 def due_date(month: dt.date, due_day: int) -> dt.date:
     """The day a month's sheet is due: ``due_day`` of the next month."""
-    following = month_last_day(month) + dt.timedelta(days=1)
+    following = month_end(month) + dt.timedelta(days=1)
     return following.replace(day=min(due_day, 28))
-
-
-def previous_months(today: dt.date, n: int) -> list[dt.date]:
-    """The first days of the ``n`` months before today's month, newest first."""
-    months, m = [], today.replace(day=1)
-    for _i in range(n):
-        m = (m - dt.timedelta(days=1)).replace(day=1)
-        months.append(m)
-    return months
 
 
 @dataclass(frozen=True)
@@ -81,7 +68,7 @@ class SheetState:
 def _posted_townships(township_ids, month: dt.date) -> set[int]:
     return set(
         Posting.objects.filter(village__township_id__in=list(township_ids))
-        .overlapping(month, month_last_day(month))
+        .overlapping(month, month_end(month))
         .values_list("village__township_id", flat=True)
         .distinct()
     )

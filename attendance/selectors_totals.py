@@ -8,7 +8,7 @@ import datetime as dt
 from django.db.models import Count, Q, Sum
 
 from attendance.models import AttendanceRecord, MonthlyTotal
-from attendance.totals import add_months
+from core.periods import add_months
 
 # ?sort= keys of the report → ordering fields; a leading "-" reverses.
 SORTS = {

@@ -58,45 +58,17 @@ import zlib
 from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from attendance.models import MonthlyTotal
 from attendance.signals import totals_changed
+from core import periods
+from core.periods import month_end, month_start
 from villages.models import County, Policy, Township
 
 
 def round_half_up_ratio(minimum: int, part: int, whole: int) -> int:
     """``round_half_up(minimum × part / whole)`` in integers (the figure the SQL computes)."""
     return (2 * minimum * part + whole) // (2 * whole)
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def month_end(month: dt.date) -> dt.date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
-
-
-def add_months(month: dt.date, n: int) -> dt.date:
-    index = month.year * 12 + (month.month - 1) + n
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def parse_month(text: str) -> dt.date:
-    """``"2026-03"`` → ``date(2026, 3, 1)``; ValueError with a Chinese message otherwise."""
-    try:
-        year, month = str(text).strip().split("-")
-        if len(year) != 4 or not 1 <= len(month) <= 2:
-            raise ValueError
-        return dt.date(int(year), int(month), 1)
-    except (TypeError, ValueError):
-        raise ValueError(_("月份格式应为 YYYY-MM，例如 2026-03")) from None
-
-
-def last_complete_month(today: dt.date | None = None) -> dt.date:
-    today = today or timezone.localdate()
-    return add_months(month_start(today), -1)
 
 
 def _county_id(county) -> int:
@@ -346,7 +318,7 @@ def compute_monthly_totals(*, county, month: dt.date, today: dt.date | None = No
     """
     county_id = _county_id(county)
     month = month_start(month)
-    _compute(county_ids=[county_id], month=month, today=today or timezone.localdate())
+    _compute(county_ids=[county_id], month=month, today=today or periods.today())
     _announce(county_ids=[county_id], month=month)
     return MonthlyTotal.objects.filter(county_id=county_id, month=month).count()
 
@@ -371,7 +343,7 @@ def compute_all_counties(
     """
     month = month_start(month)
     county_ids = list(County.objects.order_by("code").values_list("id", flat=True))
-    _compute(county_ids=county_ids, month=month, today=today or timezone.localdate())
+    _compute(county_ids=county_ids, month=month, today=today or periods.today())
     if announce:
         _announce(county_ids=county_ids, month=month)
     counts = dict(

@@ -22,8 +22,8 @@ from django.utils.translation import gettext_lazy as _
 from attendance import exports
 from attendance import selectors_totals as sel
 from attendance.models import MARK_SYMBOLS, MonthlyTotal
-from attendance.totals import add_months, last_complete_month, month_end, parse_month
 from cadres.models import Cadre, DispatchingUnit, Posting
+from core.periods import add_months, last_complete_month, month_end, parse_month
 from core.replica import replica_reads
 from core.scoping import area_for
 from villages.models import County, Township, Village

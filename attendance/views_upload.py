@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from attendance.examples import EXAMPLE_FILENAME, example_sheets
 from attendance.exports import write_upload_history
-from attendance.forms import TemplateForm, UploadForm, parse_month, previous_month
+from attendance.forms import TemplateForm, UploadForm
 from attendance.importing import CellError, apply_upload, receive_upload
 from attendance.marks import legend
 from attendance.models import AttendanceUpload, Mark
@@ -27,6 +27,7 @@ from attendance.upload_checks import recheck, start_check
 from attendance.xlsx_annotate import annotate
 from cadres.models import Posting
 from core.history import history_entries
+from core.periods import last_complete_month, parse_month_or_none
 from core.scoping import area_for
 from core.xlsx import SpreadsheetRejected, example_workbook
 from villages.models import Township
@@ -49,7 +50,7 @@ def _uploads(user):
 @login_required
 def upload(request):
     # The dashboard's to-do panel links here with ?month=YYYY-MM for the sheet still missing.
-    initial = {"month": request.GET["month"]} if parse_month(request.GET.get("month")) else {}
+    initial = {"month": request.GET["month"]} if parse_month_or_none(request.GET.get("month")) else {}
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
@@ -81,7 +82,7 @@ def _template_query(user) -> str:
     area = area_for(user)
     if not area.is_township:
         return ""
-    return f"?township={area.township_id}&month={previous_month():%Y-%m}"
+    return f"?township={area.township_id}&month={last_complete_month():%Y-%m}"
 
 
 @login_required
@@ -194,7 +195,7 @@ def history(request):
     township_id = request.GET.get("township") or ""
     if township_id.isdigit():
         qs = qs.filter(township_id=int(township_id))
-    month = parse_month(request.GET.get("month"))
+    month = parse_month_or_none(request.GET.get("month"))
     if month:
         qs = qs.filter(month=month)
     status = request.GET.get("status") or ""

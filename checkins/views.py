@@ -12,7 +12,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from attendance.forms import parse_month, previous_month
 from attendance.template_xlsx import build_template, template_filename
 from checkins.exports import reconciliation_filename, reconciliation_workbook
 from checkins.forms import ImportForm
@@ -25,6 +24,7 @@ from checkins.reconciliation import (
     suggestions,
 )
 from core.listing import int_param, paginate
+from core.periods import last_complete_month, parse_month_or_none
 from core.scoping import area_for
 from villages.models import Township, Village
 
@@ -77,9 +77,9 @@ def _township_month(request) -> tuple[list, Township | None, dt.date]:
         township = get_object_or_404(Township.objects.for_user(request.user), pk=chosen)
     elif len(townships) == 1:
         township = townships[0]
-    month = parse_month(request.GET.get("month")) or previous_month()
+    month = parse_month_or_none(request.GET.get("month")) or last_complete_month()
     if month > timezone.localdate().replace(day=1):
-        month = previous_month()
+        month = last_complete_month()
     return townships, township, month
 
 

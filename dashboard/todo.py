@@ -14,11 +14,11 @@ from attendance.leave import leave_queue
 from attendance.reminders import (
     LATE_MONTHS_BACK,
     late_sheets,
-    previous_months,
     reminders_for_township,
     sheet_states,
 )
 from checkins.reconciliation import NoAcceptedSheet, reconcile
+from core.periods import previous_months
 from core.scoping import area_for
 from decisions.models import Decision
 from decisions.selectors import overdue_replacements

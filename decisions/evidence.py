@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from appraisal.models import AnnualResult, Grade, QuarterResult
 from appraisal.ranking import annual_is_final
 from attendance.models import AttendanceUpload, MonthlyTotal
+from core.periods import month_label
 from decisions.models import Decision, Finding
 from villages.models import Policy
 
@@ -27,10 +28,6 @@ POOR_STEPS = {
     (Kind.INTERVIEW, Decision.Interviewer.PARTY_SECRETARY): 2,
     (Kind.ADJUSTMENT, ""): 3,
 }
-
-
-def _month_label(month: dt.date) -> str:
-    return _("%(year)s年%(month)s月") % {"year": month.year, "month": month.month}
 
 
 def _quarter_label(year, quarter) -> str:
@@ -45,7 +42,7 @@ def _attendance(d: Decision) -> str | None:
     months = sorted({m["month"] for m in (d.evidence or {}).get("months", []) if m.get("month")})
     for text in months:
         month = dt.date.fromisoformat(f"{text}-01")
-        label = _month_label(month)
+        label = month_label(month)
         accepted = list(
             AttendanceUpload.objects.filter(
                 township__county_id=d.county_id, month=month, status=AttendanceUpload.Status.ACCEPTED

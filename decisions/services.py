@@ -34,7 +34,6 @@ transaction and refuse. Annual R4 proposes only from final annual results (Q4 ra
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import logging
 from collections import defaultdict
@@ -48,6 +47,7 @@ from django.utils.translation import gettext as _
 from appraisal.models import AnnualResult, QuarterResult
 from appraisal.ranking import annual_is_final
 from cadres.models import Posting
+from core.periods import month_end, next_month, previous_quarter, quarter_bounds
 from decisions.evidence import stale_reason
 from decisions.models import (
     Decision,
@@ -85,23 +85,6 @@ ALL_RULES = frozenset({Rule.R1, Rule.R2, Rule.R3, Rule.R4, Rule.R5})
 def format_number(county_name: str, year: int, seq: int) -> str:
     """The document number: ``开鲁县驻村〔2026〕3号``."""
     return f"{county_name}驻村〔{year}〕{seq}号"
-
-
-def month_end(month: dt.date) -> dt.date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
-
-
-def next_month(month: dt.date) -> dt.date:
-    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-
-
-def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
-    first = dt.date(year, 3 * quarter - 2, 1)
-    return first, month_end(dt.date(year, 3 * quarter, 1))
-
-
-def _previous_quarter(year: int, quarter: int) -> tuple[int, int]:
-    return (year, quarter - 1) if quarter > 1 else (year - 1, 4)
 
 
 def _county(county) -> County:
@@ -308,7 +291,7 @@ def _rule_poor_grade(p: _Proposer, policy: Policy) -> None:
         streak = [r]
         y, q = r["year"], r["quarter"]
         while len(streak) < 3:
-            y, q = _previous_quarter(y, q)
+            y, q = previous_quarter(y, q)
             prev = by_key.get((r["cadre_id"], y, q))
             if prev is None or prev["grade"] != poor:
                 break

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from attendance.totals import month_end
 from cadres.models import Cadre
+from core.periods import month_end
 from core.scoping import Area
 from diary.models import Entry, Item, open_q, overdue_q
 

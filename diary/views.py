@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from attendance.totals import month_start, parse_month
 from cadres.models import Cadre
 from core.listing import choice_param, int_param, paginate
+from core.periods import month_start, parse_month
 from core.scoping import area_for
 from diary import exports, selectors
 from diary.models import Entry, EntryPhoto, Item

@@ -50,7 +50,7 @@ def _fan_out(month: dt.date) -> int:
 def compute_previous_month_all_counties() -> int:
     """Beat, 1st of the month: the final figures of the month just ended, one task per county."""
     from attendance.partitions import ensure_ahead
-    from attendance.totals import last_complete_month
+    from core.periods import last_complete_month
 
     ensure_ahead(today=timezone.localdate())
     return _fan_out(last_complete_month(timezone.localdate()))

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from appraisal import demo
 from appraisal.models import QuarterResult, Scheme
-from appraisal.scoring import previous_quarter
+from core.periods import last_complete_quarter
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_demo_seeds_schemes_scores_and_a_ranking(world):
     out = io.StringIO()
     demo.seed(scale="county", rng=random.Random(7), stdout=out)
-    year, quarter = previous_quarter(timezone.localdate())
+    year, quarter = last_complete_quarter()
     county = demo._demo_county()
     assert Scheme.objects.filter(county=county, year=timezone.localdate().year).exists()
     assert QuarterResult.objects.filter(county=county, year=year, quarter=quarter).exists() == (year >= 2026)

@@ -5,7 +5,8 @@ import pytest
 
 from appraisal.models import Category, QuarterResult
 from appraisal.ranking import compute_quarterly_ranking
-from appraisal.scoring import compute_breakdowns, parse_quarter, quarter_bounds, quarter_cadres
+from appraisal.scoring import compute_breakdowns, quarter_cadres
+from core.periods import parse_quarter, quarter_bounds
 from tests.appraisal.factories import MonthlyTotalFactory, posted, rate, score, small_scheme
 from villages.models import Policy
 

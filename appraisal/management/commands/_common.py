@@ -3,7 +3,7 @@
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from appraisal.scoring import parse_quarter
+from core.periods import parse_quarter
 from villages.models import County
 
 

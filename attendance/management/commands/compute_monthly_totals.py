@@ -3,7 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from attendance.totals import compute_all_counties, compute_monthly_totals, parse_month
+from attendance.totals import compute_all_counties, compute_monthly_totals
+from core.periods import parse_month
 from villages.models import County
 
 

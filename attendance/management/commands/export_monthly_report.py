@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from attendance.exports import write_monthly_report
 from attendance.models import MonthlyTotal
 from attendance.selectors_totals import sort_totals
-from attendance.totals import compute_monthly_totals, parse_month
+from attendance.totals import compute_monthly_totals
+from core.periods import parse_month
 from villages.models import County
 
 

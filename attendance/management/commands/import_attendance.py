@@ -9,12 +9,13 @@ from django.utils.translation import gettext as _
 
 from attendance.importing import import_attendance
 from attendance.models import Mark
+from core.periods import parse_month
 from villages.models import Township
 
 
 def _month(value: str) -> dt.date:
     try:
-        return dt.datetime.strptime(value, "%Y-%m").date()
+        return parse_month(value)
     except ValueError:
         raise CommandError(_("月份格式应为 YYYY-MM：%(v)s") % {"v": value})
 

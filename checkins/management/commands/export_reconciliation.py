@@ -1,6 +1,5 @@
 """``export_reconciliation --township CODE --month YYYY-MM --out PATH`` (DOMAIN §10)."""
 
-import datetime as dt
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -8,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from checkins.exports import reconciliation_workbook
 from checkins.reconciliation import FINDING_TEXT, NoAcceptedSheet, finding_counts, reconcile
+from core.periods import parse_month
 from villages.models import Township
 
 
@@ -21,7 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, township, month, out, **options):
         try:
-            month_date = dt.datetime.strptime(month, "%Y-%m").date()
+            month_date = parse_month(month)
         except ValueError:
             raise CommandError(_("月份格式应为 YYYY-MM：%(v)s") % {"v": month})
         town = Township.objects.filter(code=township).first()

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from attendance.totals import month_start, parse_month
+from core.periods import month_start, parse_month
 from diary.exports import ledger_lines, write_ledger
 from villages.models import County
 
