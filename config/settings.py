@@ -238,7 +238,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The test settings (config/settings_test.py) force inline tasks; tests marked "worker" switch
 # to a real worker process on the real broker.
 REDIS_URL = env.str("REDIS_URL", default="")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"  # a host name keeps kombu from warning on each inline task
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -351,6 +351,10 @@ LOGGING = {
         "zhucun.jobs": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
     },
 }
+if CELERY_TASK_ALWAYS_EAGER:
+    # Embedded mode runs tasks inline: Celery's per-task "succeeded in …" lines would interleave with
+    # a command's own output (seed_demo, imports). Failures still log at ERROR.
+    LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}
 # --- end logs --------------------------------------------------------------------------------
 
 if not DEBUG:
