@@ -238,7 +238,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The test settings (config/settings_test.py) force inline tasks; tests marked "worker" switch
 # to a real worker process on the real broker.
 REDIS_URL = env.str("REDIS_URL", default="")
-CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"  # a host name keeps kombu from warning on each inline task
+# Embedded: an in-memory broker with a host name, so kombu does not warn on each inline task.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True

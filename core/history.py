@@ -132,7 +132,9 @@ def history_entries(*querysets, limit: int = 50) -> list[dict]:
     records = []
     for records_qs in querysets:
         records.extend(
-            records_qs.select_related("history_user__staff_profile__township").order_by("-history_date", "-history_id")[:limit]
+            records_qs.select_related("history_user__staff_profile__township").order_by(
+                "-history_date", "-history_id"
+            )[:limit]
         )
     records.sort(key=lambda r: r.history_date, reverse=True)
     entries = []
@@ -143,7 +145,11 @@ def history_entries(*querysets, limit: int = 50) -> list[dict]:
             delta = record.diff_against(previous)
             for change in delta.changes:
                 field = record.instance_type._meta.get_field(change.field)
-                changes.append((field.verbose_name, _shown(change.old), _shown(change.new)))
+                if field.many_to_many:
+                    old, new = _related_names(field, change.old), _related_names(field, change.new)
+                else:
+                    old, new = change.old, change.new
+                changes.append((field.verbose_name, _shown(old), _shown(new)))
             if not changes:
                 continue  # saved without a change
         entries.append(
@@ -158,6 +164,16 @@ def history_entries(*querysets, limit: int = 50) -> list[dict]:
             }
         )
     return entries
+
+
+def _related_names(field, rows) -> list[str]:
+    """A many-to-many change lists through-rows (``{"staffprofile": 1, "county": 2}``): show the
+    related objects by name, in a stable order."""
+    target = field.related_model
+    key = target._meta.model_name
+    ids = [row.get(key) for row in rows or () if isinstance(row, dict)]
+    names = {o.pk: str(o) for o in target._default_manager.filter(pk__in=[i for i in ids if i is not None])}
+    return sorted(names.get(i, f"#{i}") for i in ids)
 
 
 def _shown(value):

@@ -41,7 +41,7 @@ class StaffProfile(models.Model):
     )
 
     # Change history (DOMAIN.md §12): who, when, which path, before and after.
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[counties])
 
     class Meta:
         verbose_name = _("用户角色")

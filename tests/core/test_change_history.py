@@ -109,3 +109,17 @@ def test_the_cadre_page_shows_an_admin_rename_to_users_of_the_area_only(world, c
     assert client_for(world.outsider).get(reverse("cadres:detail", args=[cadre.pk])).status_code == 404
     history_page = client_for(world.admin).get(reverse("admin:cadres_cadre_history", args=[cadre.pk]))
     assert history_page.status_code == 200 and "李新名" in history_page.content.decode()
+
+
+def test_a_staff_members_counties_are_in_the_history_by_name(world):
+    from core.history import history_entries
+
+    profile = world.county_staff.staff_profile
+    profile.counties.add(world.county_b)
+    profile.counties.remove(world.county_a)
+
+    entries = history_entries(profile.history.all())
+    area_changes = [c for e in entries for c in e["changes"] if c[0] == "所辖县"]
+    both = "、".join(sorted([str(world.county_a), str(world.county_b)]))
+    assert area_changes[0] == ("所辖县", both, str(world.county_b))
+    assert area_changes[1] == ("所辖县", str(world.county_a), both)
