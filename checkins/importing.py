@@ -14,27 +14,32 @@ Set-based: the cadres are read once per chunk of 身份证号, the postings, fen
 from __future__ import annotations
 
 import datetime as dt
-import math
-import re
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from attendance.importing import CellError
 from cadres.models import Cadre
 from checkins.models import CheckIn
 from checkins.services import LOCAL, Judge
 from core import intake
-from core.xlsx import SpreadsheetRejected, cell_ref, cell_text
+from core.intake.cells import (
+    CellError,
+    find_header,
+    header_text,
+    id_text,
+    is_blank,
+    parse_datetime,
+    parse_number,
+)
+from core.xlsx import SpreadsheetRejected, cell_ref, cell_text, sort_by_cell
 
 HEADERS = ("身份证号", "姓名", "打卡时间", "纬度", "经度", "精度(米)", "备注")
 REQUIRED = HEADERS[:6]
 HEADER_SCAN_ROWS = 10
 CHUNK = 2000
 MAX_ERRORS = 2000
-_TIME_TEXT = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$")
 COLUMNS = (
     "cadre_id",
     "posting_id",
@@ -110,66 +115,14 @@ def read_sheet(file) -> tuple[str, list[list], list[tuple[int, int]]]:
     return first.name, first.rows, list(first.control)
 
 
-def _header(value) -> str:
-    return "".join(cell_text(value).split()).lstrip("*＊").replace("（", "(").replace("）", ")")
-
-
 def _header_index(rows) -> int | None:
-    for index, cells in enumerate(rows[:HEADER_SCAN_ROWS]):
-        names = {_header(v) for v in cells}
-        if "身份证号" in names and "打卡时间" in names:
-            return index
-    return None
+    return find_header(rows, ("身份证号", "打卡时间"), scan=HEADER_SCAN_ROWS)
 
 
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def parse_time(value) -> dt.datetime | None:
-    """An aware datetime from an Excel date-time (or serial number) or ``YYYY-MM-DD HH:MM[:SS]``."""
-    if isinstance(value, dt.datetime):
-        naive = value.replace(tzinfo=None)
-    elif isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2958466:
-        if float(value).is_integer():
-            return None  # a date without a time of day
-        naive = dt.datetime(1899, 12, 30) + dt.timedelta(days=float(value))
-    elif isinstance(value, str):
-        m = _TIME_TEXT.match(value.strip())
-        if not m:
-            return None
-        y, mo, d, h, mi, s = (int(g) if g else 0 for g in m.groups())
-        try:
-            naive = dt.datetime(y, mo, d, h, mi, s)
-        except ValueError:
-            return None
-    else:
-        return None
-    # Excel stores times as fractions of a day: 07:30:00 may come back as 07:29:59.999998.
-    if naive.microsecond >= 500_000:
-        naive += dt.timedelta(seconds=1)
-    return timezone.make_aware(naive.replace(microsecond=0), LOCAL)
-
-
-def _number(value) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        number = float(value)
-    else:
-        try:
-            number = float(cell_text(value))
-        except ValueError:
-            return None
-    return number if math.isfinite(number) else None
-
-
-def _id_text(value) -> tuple[str, bool]:
-    if isinstance(value, float):
-        return (str(int(value)) if value.is_integer() else str(value)), True
-    if isinstance(value, int):
-        return str(value), True
-    return "".join(cell_text(value).split()).upper(), False
+def _local_time(value) -> dt.datetime | None:
+    """The check-in time, read as Asia/Shanghai wall-clock time."""
+    naive = parse_datetime(value)
+    return timezone.make_aware(naive, LOCAL) if naive is not None else None
 
 
 class _Parsed:
@@ -192,7 +145,7 @@ def _parse(sheet: str, rows: list[list], errors: list[CellError]) -> list[_Parse
         return []
     columns: dict[str, int] = {}
     for index, value in enumerate(rows[header_index]):
-        name = _header(value)
+        name = header_text(value)
         if name in HEADERS and name not in columns:
             columns[name] = index
     missing = [h for h in REQUIRED if h not in columns]
@@ -215,19 +168,19 @@ def _parse(sheet: str, rows: list[list], errors: list[CellError]) -> list[_Parse
     parsed = []
     for index in range(header_index + 1, len(rows)):
         cells = rows[index]
-        if all(_blank(v) for v in cells):
+        if all(is_blank(v) for v in cells):
             continue
         row = index + 1
         before = len(errors)
         raw_id = cell(cells, "身份证号")
-        id_number, was_number = _id_text(raw_id)
+        id_number, was_number = id_text(raw_id)
         if not id_number:
             error(row, "身份证号", _("身份证号不能为空"))
         elif was_number:
             error(row, "身份证号", _("身份证号被存成了数字（末几位已丢失），请把该列设为文本后重新填写"))
         name = "".join(cell_text(cell(cells, "姓名")).split())
         raw_time = cell(cells, "打卡时间")
-        at = parse_time(raw_time)
+        at = _local_time(raw_time)
         if at is None:
             error(
                 row,
@@ -235,17 +188,17 @@ def _parse(sheet: str, rows: list[list], errors: list[CellError]) -> list[_Parse
                 _("打卡时间“%(v)s”不是有效的时间，应为 Excel 日期时间或 YYYY-MM-DD HH:MM[:SS]")
                 % {"v": cell_text(raw_time)},
             )
-        lat = _number(cell(cells, "纬度"))
+        lat = parse_number(cell(cells, "纬度"))
         if lat is None or not -90 <= lat <= 90:
             error(
                 row, "纬度", _("纬度“%(v)s”应为 -90 至 90 之间的数") % {"v": cell_text(cell(cells, "纬度"))}
             )
-        lon = _number(cell(cells, "经度"))
+        lon = parse_number(cell(cells, "经度"))
         if lon is None or not -180 <= lon <= 180:
             error(
                 row, "经度", _("经度“%(v)s”应为 -180 至 180 之间的数") % {"v": cell_text(cell(cells, "经度"))}
             )
-        acc = _number(cell(cells, "精度(米)"))
+        acc = parse_number(cell(cells, "精度(米)"))
         if acc is None or acc < 0:
             error(
                 row,
@@ -291,7 +244,9 @@ def import_checkins(*, file, user=None) -> ImportResult:
         result.errors = [CellError("", exc.message)]
         return result
     result.sheet = sheet
-    errors: list[CellError] = [CellError(cell_ref(sheet, r + 1, c), str(intake.control_message)) for r, c in control]
+    errors: list[CellError] = [
+        CellError(cell_ref(sheet, r + 1, c), str(intake.control_message)) for r, c in control
+    ]
     parsed = _parse(sheet, rows, errors)
     cadres = _cadres({p.id_number for p in parsed}, user)
     id_col = _header_index(rows)
@@ -319,8 +274,7 @@ def import_checkins(*, file, user=None) -> ImportResult:
         if p.at is not None:
             ready.append((cadre_id, p))
     if errors:
-        errors.sort(key=_error_order)
-        result.errors = errors
+        result.errors = sort_by_cell(errors)
         return result
     result.rows = len({(cadre_id, p.at) for cadre_id, p in ready})
     if not ready:
@@ -361,14 +315,9 @@ def import_checkins(*, file, user=None) -> ImportResult:
 
 def _cell_of(sheet, rows, header_index, row, header) -> str:
     for index, value in enumerate(rows[header_index]):
-        if _header(value) == header:
+        if header_text(value) == header:
             return cell_ref(sheet, row, index)
     return cell_ref(sheet, row, 0)
-
-
-def _error_order(error: CellError):
-    m = re.search(r"!([A-Z]+)(\d+)$", error.cell)
-    return (int(m.group(2)), len(m.group(1)), m.group(1)) if m else (0, 0, "")
 
 
 def _copy_value(value) -> str:

@@ -20,6 +20,12 @@ Control characters (NUL and the like) are removed from text cells by the parser'
 reported in ``Sheet.control``: an import must turn each into a cell error (``control_message``)
 and so refuse the file. :func:`annotate` produces the red-marked copy of a user's workbook under
 the same three gates.
+
+What an import then does with the cells lives in :mod:`core.intake.cells`: the one error type
+(``CellError``, "``考勤!F12``: 原因"), the collector that gathers every error before anything is
+written (``CellErrors``), the header finder and the readers for dates, date-times, numbers and ID
+numbers. Adding an import means: ``read`` the file, ``find_header``, loop over the rows checking
+each column into a ``CellErrors``, and write in one transaction only when it is empty.
 """
 
 from __future__ import annotations
@@ -32,11 +38,14 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.intake.cells import CellError, CellErrors
 from core.intake.inspect import Limits, inspect
 from core.intake.sandbox import run_child
 from core.xlsx import FORMULA_PREFIXES, SpreadsheetRejected, check_bytes, read_checked
 
 __all__ = [
+    "CellError",
+    "CellErrors",
     "Limits",
     "Sheet",
     "SpreadsheetRejected",
