@@ -23,6 +23,7 @@ from appraisal.scoring import quarter_cadres
 from cadres.models import Cadre
 from core import idcard, intake
 from core.history import IMPORT, change_path, record_batch
+from core.intake.cells import CellErrors
 from core.xlsx import SpreadsheetRejected, append_row, cell_ref, cell_text, unguard
 
 ID_HEADER = "身份证号"
@@ -182,13 +183,13 @@ def _import_scores(
     columns: dict[int, object] = {}
     id_col = name_col = None
     seen: set[str] = set()
-    errors = result.errors
+    errors = CellErrors()
     for col, text in enumerate(header):
         name = _header_name(text)
         if not name:
             continue
         if name in seen:
-            errors.append(f"{cell_ref(sheet, 1, col)}: " + _("列“%(n)s”重复") % {"n": name})
+            errors.add(cell_ref(sheet, 1, col), _("列“%(n)s”重复") % {"n": name})
             continue
         seen.add(name)
         if name == ID_HEADER:
@@ -202,14 +203,14 @@ def _import_scores(
         elif name in computed:
             columns[col] = name
         else:
-            errors.append(
-                f"{cell_ref(sheet, 1, col)}: "
-                + _("未知的列“%(n)s”（不是本年度考核细则的人工录入指标）") % {"n": name}
+            errors.add(
+                cell_ref(sheet, 1, col),
+                _("未知的列“%(n)s”（不是本年度考核细则的人工录入指标）") % {"n": name},
             )
     if id_col is None:
-        errors.append(f"{sheet}!A1: " + _("缺少“身份证号”列"))
+        errors.add(cell_ref(sheet, 1, 0), _("缺少“身份证号”列"))
     if errors:
-        result.ok = False
+        result.ok, result.errors = False, [str(e) for e in errors]
         return result
     eligible = quarter_cadres(county_id=county.pk, year=year, quarter=quarter)
     cadres = {c.id_number: c for c in Cadre.objects.filter(pk__in=list(eligible))}
@@ -226,49 +227,48 @@ def _import_scores(
         number = idcard.normalize(cell_text(cells[id_col]))
         ref = cell_ref(sheet, r, id_col)
         if not number:
-            errors.append(f"{ref}: " + _("身份证号不能为空"))
+            errors.add(ref, _("身份证号不能为空"))
             continue
         if number in seen_ids:
-            errors.append(f"{ref}: " + _("身份证号与第 %(r)s 行重复") % {"r": seen_ids[number]})
+            errors.add(ref, _("身份证号与第 %(r)s 行重复") % {"r": seen_ids[number]})
             continue
         seen_ids[number] = r
         cadre = cadres.get(number)
         if cadre is None:
-            errors.append(f"{ref}: " + _("该干部本季度不在本县参加考核：%(n)s") % {"n": number})
+            errors.add(ref, _("该干部本季度不在本县参加考核：%(n)s") % {"n": number})
             continue
         if name_col is not None:
             given = cell_text(cells[name_col])
             if given and given != cadre.name:
-                errors.append(
-                    f"{cell_ref(sheet, r, name_col)}: "
-                    + _("姓名与身份证号不符（名册为“%(name)s”）") % {"name": cadre.name}
+                errors.add(
+                    cell_ref(sheet, r, name_col),
+                    _("姓名与身份证号不符（名册为“%(name)s”）") % {"name": cadre.name},
                 )
         for col, target in columns.items():
             value = cells[col]
             if target == RATE_HEADER:
                 rate, error = parse_rate(value)
                 if error:
-                    errors.append(f"{cell_ref(sheet, r, col)}: {error}")
+                    errors.add(cell_ref(sheet, r, col), error)
                 elif rate is not None:
                     rates.append((cadre, rate))
                 else:
                     cleared_rates.append(cadre.pk)
             elif isinstance(target, str):
                 if cell_text(value) != "":
-                    errors.append(
-                        f"{cell_ref(sheet, r, col)}: "
-                        + _("“%(name)s”由系统计算，不能手工录入") % {"name": target}
+                    errors.add(
+                        cell_ref(sheet, r, col), _("“%(name)s”由系统计算，不能手工录入") % {"name": target}
                     )
             else:
                 points, error = parse_points(value, maximum=target.max_points)
                 if error:
-                    errors.append(f"{cell_ref(sheet, r, col)}: {error}")
+                    errors.add(cell_ref(sheet, r, col), error)
                 elif points is not None:
                     scores.append((cadre, target, points))
                 else:
                     cleared.setdefault(target.pk, []).append(cadre.pk)
     if errors:
-        result.ok = False
+        result.ok, result.errors = False, [str(e) for e in errors]
         return result
     result.scores, result.rates = len(scores), len(rates)
     if dry_run:
