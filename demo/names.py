@@ -2,7 +2,7 @@
 
 Pure data and the small generators over it (``person_name``, ``village_names``,
 ``province_codes``); ``demo.county`` builds the registry rows from them. Nothing here touches the
-database. Weights are shares of a county's real spread (seed 002).
+database. The weights give a realistic spread (the commonest surnames, degrees and ranks first).
 """
 
 from __future__ import annotations
