@@ -45,7 +45,15 @@ def staff_logins(*, county_id: int, township_id: int) -> None:
     org.save()
     org.user_permissions.set(
         Permission.objects.filter(
-            content_type__app_label__in=("villages", "cadres", "attendance", "appraisal", "decisions"),
+            # Inspection and Finding have their own app label, "inspections" (issue 16).
+            content_type__app_label__in=(
+                "villages",
+                "cadres",
+                "attendance",
+                "inspections",
+                "appraisal",
+                "decisions",
+            ),
             codename__regex=r"^(view|add|change)_",
         )
     )
