@@ -106,7 +106,7 @@ def build(*, scale: Scale, month: dt.date, year: int, quarter: int, stdout) -> N
 
 
 def _build(*, scale: Scale, month: dt.date, year: int, quarter: int, stdout) -> None:
-    from villages import demo
+    from demo import county as demo
 
     out = io.StringIO()
     call_command("seed_demo", scale="province", counties=scale.counties, seed=2026, stdout=out)

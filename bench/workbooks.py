@@ -67,7 +67,7 @@ def matrix_workbook(path: Path, *, township_id: int, township_name: str, month: 
 
 def registry_workbook(path: Path, *, scale: Scale) -> int:
     """A registry workbook of new counties (codes 16CCNN). Returns the number of cadres."""
-    from villages import demo
+    from demo import county as demo
 
     specs = [
         {

@@ -85,16 +85,6 @@ def attach_current_postings(cadres, area: Area, today: dt.date) -> list:
     return cadres
 
 
-def postings_of_cadre(area: Area, cadre: Cadre):
-    """A cadre's posting history inside the area, newest first."""
-    return (
-        Posting.objects.for_area(area)
-        .filter(cadre=cadre)
-        .select_related("village__township", "unit")
-        .order_by("-start_date", "-id")
-    )
-
-
 def unit_list(area: Area, today: dt.date, *, q: str = "", level: str = ""):
     """The area's dispatching units with the number of their cadres in post in the area today."""
     # One join: every condition below applies to the same posting row.

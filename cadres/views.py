@@ -9,12 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from attendance.leave import cadre_leave
 from cadres import selectors
 from cadres.forms import PostingCreateForm, PostingEndForm
-from cadres.models import Cadre, DispatchingUnit, Posting
+from cadres.models import DispatchingUnit, Posting
 from cadres.services import announce_new_postings, posting_conflicts
-from core.history import history_entries
 from core.listing import choice_param, int_param, paginate
 from core.scoping import area_for
 from villages.models import Township
@@ -59,28 +57,6 @@ def cadre_list(request):
             "units": DispatchingUnit.objects.for_user(request.user).order_by("code").only("pk", "name"),
             "today": today,
             "can_manage": can_manage_postings(request.user),
-        },
-    )
-
-
-@login_required
-def cadre_detail(request, pk):
-    cadre = get_object_or_404(Cadre.objects.for_user(request.user).select_related("home_unit"), pk=pk)
-    area = area_for(request.user)
-    today = timezone.localdate()
-    return render(
-        request,
-        "cadres/cadre_detail.html",
-        {
-            "cadre": cadre,
-            "age": cadre.age_on(today),
-            "postings": selectors.postings_of_cadre(area, cadre),
-            "today": today,
-            "can_manage": can_manage_postings(request.user),
-            "leaves": cadre_leave(cadre=cadre, user=request.user),
-            "change_history": history_entries(
-                Cadre.history.filter(id=cadre.pk), Posting.history.filter(cadre_id=cadre.pk)
-            ),
         },
     )
 

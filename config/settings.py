@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "appraisal",
     "decisions",
     "dashboard",
+    "demo",
 ]
 
 MIDDLEWARE = [

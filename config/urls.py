@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from cadres.urls import urlpatterns as cadres_urlpatterns
 from dashboard import views as dashboard_views
+from dashboard.urls import cadre_urlpatterns
 
 admin.site.site_header = _("驻村干部管理系统")
 admin.site.site_title = _("驻村干部管理系统")
@@ -15,7 +17,8 @@ urlpatterns = [
     path("remind/", dashboard_views.remind, name="remind"),
     path("", include("core.urls")),
     path("villages/", include("villages.urls")),
-    path("cadres/", include("cadres.urls")),
+    # cadres:detail (the cadre's page) is the dashboard's; every other cadres: page is the app's own.
+    path("cadres/", include((cadres_urlpatterns + cadre_urlpatterns, "cadres"))),
     path("attendance/", include("attendance.urls")),
     path("appraisal/", include("appraisal.urls")),
     path("decisions/", include("decisions.urls")),

@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DashboardConfig(AppConfig):
-    """Pages that read every app: the cadre's own page (我的驻村)."""
+    """Pages that read every app: the staff home page, the cadre's page (``cadres:detail``) and the
+    cadre's own page (我的驻村)."""
 
     name = "dashboard"
     verbose_name = _("首页")

@@ -1,4 +1,5 @@
-"""What a cadre sees of themself (DOMAIN §1, the 干部 role): read-only, their own rows only."""
+"""What a cadre sees of themself (DOMAIN §1, the 干部 role): read-only, their own rows only; and
+what staff see of a cadre on the cadre's page (``postings_of_cadre``), inside their area."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ import datetime as dt
 
 from appraisal.models import AnnualResult, QuarterResult
 from attendance.models import MARK_SYMBOLS, AttendanceRecord, LeaveRequest, MonthlyTotal
-from cadres.models import Posting
+from cadres.models import Cadre, Posting
 from checkins.services import todays_checkins
+from core.scoping import Area
 from decisions.models import Decision
 
 
@@ -64,3 +66,13 @@ def cadre_month(cadre, *, month: dt.date) -> dict:
         "marked": len(records),
         "totals": MonthlyTotal.objects.filter(cadre=cadre, month=month).select_related("village"),
     }
+
+
+def postings_of_cadre(area: Area, cadre: Cadre):
+    """A cadre's posting history inside the area, newest first."""
+    return (
+        Posting.objects.for_area(area)
+        .filter(cadre=cadre)
+        .select_related("village__township", "unit")
+        .order_by("-start_date", "-id")
+    )

@@ -8,16 +8,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from attendance.leave import LeaveError, approve_leave, create_leave, leave_queue, reject_leave
+from attendance.leave import (
+    LeaveError,
+    approve_leave,
+    cadre_leave,
+    create_leave,
+    leave_queue,
+    reject_leave,
+)
 from attendance.models import LeaveRequest
 from attendance.reminders import ReminderError, send_reminders
 from cadres.accounts import own_cadre
-from cadres.models import Posting
+from cadres.models import Cadre, Posting
+from cadres.views import can_manage_postings
+from core.history import history_entries
 from core.models import TaskFailure
 from core.scoping import area_for
 from dashboard.figures import dashboard_data
 from dashboard.forms import CadreLeaveForm, LeaveRejectForm
-from dashboard.selectors import cadre_home, cadre_month
+from dashboard.selectors import cadre_home, cadre_month, postings_of_cadre
 from dashboard.todo import has_anything, todo_for
 
 
@@ -55,6 +64,29 @@ def remind(request):
             % {"n": len(sent), "names": "、".join(f"{r.township.name}（{r.month:%Y-%m}）" for r in sent)},
         )
     return redirect("dashboard")
+
+
+@login_required
+def cadre_detail(request, pk):
+    """The cadre's page for staff: profile, postings, monthly figures, leave, appraisal and changes."""
+    cadre = get_object_or_404(Cadre.objects.for_user(request.user).select_related("home_unit"), pk=pk)
+    area = area_for(request.user)
+    today = timezone.localdate()
+    return render(
+        request,
+        "cadres/cadre_detail.html",
+        {
+            "cadre": cadre,
+            "age": cadre.age_on(today),
+            "postings": postings_of_cadre(area, cadre),
+            "today": today,
+            "can_manage": can_manage_postings(request.user),
+            "leaves": cadre_leave(cadre=cadre, user=request.user),
+            "change_history": history_entries(
+                Cadre.history.filter(id=cadre.pk), Posting.history.filter(cadre_id=cadre.pk)
+            ),
+        },
+    )
 
 
 @login_required

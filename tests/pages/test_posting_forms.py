@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from cadres import views as cadres_views
 from cadres.models import Posting
 from tests import factories as f
 
@@ -54,14 +55,27 @@ def test_posting_form_refuses_a_second_first_secretary(world, client_for):
 
 
 def test_posting_form_shows_database_refusal_as_form_error(world, client_for, monkeypatch):
-    # A write racing past the check: the database constraint answers, the page still explains.
-    monkeypatch.setattr("cadres.services.posting_conflicts", lambda **kwargs: [])
+    # A write racing past the check: the form's check (``Posting.clean``, which the ModelForm runs)
+    # finds nothing, the database constraint refuses the row, and the page explains it with the
+    # conflict it finds afterwards. Patching ``Posting.clean`` itself reaches the form whatever
+    # way ``clean`` finds ``posting_conflicts``; the spy proves the refusal came from the database.
+    monkeypatch.setattr(Posting, "clean", lambda self: None)
+    explained = []
+    real_conflicts = cadres_views.posting_conflicts
+
+    def spy(**kwargs):
+        explained.append(kwargs)
+        return real_conflicts(**kwargs)
+
+    monkeypatch.setattr(cadres_views, "posting_conflicts", spy)
     cadre = f.CadreFactory(home_unit=world.unit_a)
     response = client_for(world.county_staff).post(
         reverse("cadres:posting_create"), _form_data(cadre, world.v_a1, world.unit_a, role="FIRST_SECRETARY")
     )
     assert response.status_code == 200
-    assert "第一书记" in _errors(response)
+    assert len(explained) == 1 and explained[0]["cadre_id"] == cadre.pk  # the IntegrityError branch ran
+    assert "一个村同一天只能有一名第一书记" in _errors(response)
+    assert world.cadre_a1.name in _errors(response)  # the explanation names the first secretary in post
     assert not Posting.objects.filter(cadre=cadre).exists()
 
 

@@ -94,18 +94,6 @@ def test_village_detail_shows_posting_history_and_first_secretary(world, client_
     assert world.cadre_a1.name in html
 
 
-def test_cadre_detail_shows_profile_and_postings(world, client_for, fixed_today):
-    cadre = world.cadre_a1
-    response = client_for(world.county_staff).get(reverse("cadres:detail", args=[cadre.pk]))
-    html = response.content.decode()
-    assert cadre.id_number in html
-    assert cadre.birth_date.strftime("%Y-%m-%d") in html
-    assert f"{cadre.age_on(fixed_today)} 岁" in html
-    assert cadre.mobile in html
-    assert "本科" in html and "公务员" in html and "一般干部" in html
-    assert list(response.context["postings"]) == [world.p_a1]
-
-
 def test_unit_detail_lists_only_in_post_cadres_of_the_area(world, client_for, fixed_today):
     response = client_for(world.township_a2).get(reverse("cadres:unit_detail", args=[world.unit_a.pk]))
     assert list(response.context["postings"]) == [world.p_a2]

@@ -23,24 +23,15 @@ from attendance.models import AttendanceRecord
 from cadres.models import Posting
 from checkins.importing import write_rows
 from checkins.services import LOCAL, Judge
+from core import periods
 from core.models import StaffProfile
-from villages.models import County, Village, VillageFence
+from demo.county import demo_county
+from demo.logins import DEMO_PASSWORD
+from villages.models import Village, VillageFence
 
-DEMO_PASSWORD = "zhucun2026"
-DEMO_LOGINS = [
-    ("cadre", DEMO_PASSWORD, "干部（示范县第一个乡镇的第一书记：签到、请假、为队员签字）"),
-    ("cadre2", DEMO_PASSWORD, "干部（同村工作队员：签到、请假须第一书记先签字）"),
-]
 # The demo county lies around 开鲁 (Inner Mongolia): villages spread over ~60 × 60 km.
 BASE_LAT, BASE_LON = 43.40, 121.00
 METRES_PER_DEG_LAT = 111_194.93
-
-
-def _demo_county():
-    profile = StaffProfile.objects.filter(user__username="org", role=StaffProfile.Role.ORG).first()
-    if profile is not None and profile.counties.exists():
-        return profile.counties.order_by("code").first()
-    return County.objects.filter(townships__isnull=False).order_by("code").first()
 
 
 def _offset(lat: float, lon: float, north_m: float, east_m: float) -> tuple[float, float]:
@@ -174,17 +165,17 @@ def _day(rows: _Rows, cadre_id, village_id, day, status):
         rows.afternoon(cadre_id, village_id, day)
 
 
-def seed(*, scale, rng, stdout):
+def seed(*, scale, rng, stdout, today: dt.date | None = None):
     if scale != "county":
         return
-    county = _demo_county()
+    county = demo_county()
     if county is None:
         return
     if VillageFence.objects.filter(village__township__county=county).exists():
         stdout.write("签到演示数据已存在，跳过。")
         return
     now = timezone.now()
-    today = timezone.localdate()
+    today = today or periods.today()
     points = _fences(county, rng)
     lead = _logins(county, today)
     month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)

@@ -8,14 +8,15 @@ from django.db.models import Count, Q
 
 from cadres.models import Cadre, DispatchingUnit, Posting
 from core import idcard
-from villages import demo
+from demo import county as demo_registry
+from demo import logins
 from villages.models import County, Policy, Township, Village
 
 
 @pytest.fixture
 def registry(db):
     """The demo county's registry alone (the fast step; the command runs every step)."""
-    demo.seed(scale="county", rng=random.Random(2026), stdout=io.StringIO())
+    demo_registry.seed(scale="county", rng=random.Random(2026), stdout=io.StringIO())
 
 
 @pytest.fixture
@@ -46,7 +47,7 @@ def _no_overlaps():
 
 
 def test_seed_demo_creates_a_county_at_the_scale_of_seed_002(registry):
-    county = County.objects.get(code=demo.DEMO_COUNTY_CODE)
+    county = County.objects.get(code=demo_registry.DEMO_COUNTY_CODE)
     assert Township.objects.filter(county=county).count() == 12
     assert 230 <= Village.objects.filter(township__county=county).count() <= 270
     assert 90 <= DispatchingUnit.objects.filter(county=county).count() <= 110
@@ -90,7 +91,7 @@ def test_demo_postings_respect_the_invariants_and_leave_some_villages_without_a_
 
 
 def test_demo_logins_work_and_are_printed(seeded, client):
-    for username, password, label in demo.DEMO_LOGINS:
+    for username, password, label in logins.STAFF_LOGINS:
         assert f"{username} / {password}" in seeded
         assert label in seeded
         assert client.login(username=username, password=password)
@@ -109,7 +110,7 @@ def test_seed_demo_if_empty_does_nothing_the_second_time(registry):
 
 def test_province_seed_makes_each_county_at_province_density_and_is_deterministic(db):
     day = dt.date(2026, 11, 1)
-    demo.seed(scale="province", rng=random.Random(7), stdout=io.StringIO(), counties=2, today=day)
+    demo_registry.seed(scale="province", rng=random.Random(7), stdout=io.StringIO(), counties=2, today=day)
     assert County.objects.count() == 2
     assert Township.objects.count() == 24
     per_county = County.objects.annotate(
@@ -131,20 +132,19 @@ def test_province_seed_makes_each_county_at_province_density_and_is_deterministi
     Village.objects.all().delete()
     Township.objects.all().delete()
     County.objects.all().delete()
-    demo.seed(scale="province", rng=random.Random(7), stdout=io.StringIO(), counties=2, today=day)
+    demo_registry.seed(scale="province", rng=random.Random(7), stdout=io.StringIO(), counties=2, today=day)
     assert list(Cadre.objects.order_by("id").values_list("id_number", "name")[:50]) == first
 
 
 def _check_in_demo(seeded, client):
-    """checkins.demo, checked on the logins test's full seed (one seed is slow enough)."""
+    """demo.checkins, checked on the logins test's full seed (one seed is slow enough)."""
     from django.utils import timezone
 
-    from checkins import demo as checkins_demo
     from checkins.models import CheckIn
     from checkins.reconciliation import finding_counts, reconcile
     from villages.models import VillageFence
 
-    for username, password, label in checkins_demo.DEMO_LOGINS:
+    for username, password, label in logins.CADRE_LOGINS:
         assert f"{username} / {password}" in seeded and label in seeded
     assert VillageFence.objects.filter(name="驻村工作队宿舍", radius_m=200).exists()
     assert client.login(username="cadre", password="zhucun2026")

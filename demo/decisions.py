@@ -14,13 +14,12 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
 from cadres.models import Posting
-from core.models import StaffProfile
+from core import periods
 from decisions import services
 from decisions.models import Decision, Finding, Inspection
-from villages.models import County
+from demo.county import demo_county
 
 INSPECTORS = ("县委组织部 王建国、刘芳", "县纪委监委 赵明", "县委组织部 孙丽、县农业农村局 周涛")
 FINDINGS = (
@@ -32,24 +31,17 @@ FINDINGS = (
 SERIOUS = (Finding.Severity.SERIOUS, Finding.Handling.RECALL, "暗访发现连续多日不在岗，冒签考勤表", "10.00")
 
 
-def _demo_county():
-    profile = StaffProfile.objects.filter(user__username="org", role=StaffProfile.Role.ORG).first()
-    if profile is not None and profile.counties.exists():
-        return profile.counties.order_by("code").first()
-    return County.objects.filter(townships__isnull=False).order_by("code").first()
-
-
-def seed(*, scale, rng, stdout) -> None:
+def seed(*, scale, rng, stdout, today: dt.date | None = None) -> None:
     if scale != "county":
         stdout.write("决定：省级规模跳过")
         return
-    county = _demo_county()
+    county = demo_county()
     if county is None:
         return
     if Inspection.objects.filter(county=county).exists():
         stdout.write("决定：演示督查已存在，跳过")
         return
-    today = timezone.localdate()
+    today = today or periods.today()
     user = get_user_model().objects.filter(username="org").first()
     with transaction.atomic():
         _inspections(county=county, rng=rng, today=today, user=user)

@@ -4,8 +4,8 @@ import random
 
 import pytest
 
-from attendance import demo
 from attendance.models import AttendanceRecord, AttendanceUpload, LeaveRequest
+from demo import attendance as demo_attendance
 
 pytestmark = pytest.mark.django_db
 
@@ -14,9 +14,9 @@ def test_the_demo_imports_every_township_month_through_the_service(world, monkey
     from django.utils import timezone
 
     monkeypatch.setattr(timezone, "localdate", lambda *a, **k: dt.date(2026, 5, 10))
-    monkeypatch.setattr(demo, "_demo_county", lambda: world.county_a)
+    monkeypatch.setattr(demo_attendance, "demo_county", lambda: world.county_a)
     out = io.StringIO()
-    demo.seed(scale="county", rng=random.Random(1), stdout=out)
+    demo_attendance.seed(scale="county", rng=random.Random(1), stdout=out)
     months = set(AttendanceUpload.objects.values_list("month", flat=True))
     assert months == {dt.date(2026, 2, 1), dt.date(2026, 3, 1), dt.date(2026, 4, 1), dt.date(2026, 5, 1)}
     assert AttendanceUpload.objects.filter(status=AttendanceUpload.Status.ACCEPTED).count() == 8
@@ -28,5 +28,5 @@ def test_the_demo_imports_every_township_month_through_the_service(world, monkey
 
 
 def test_the_demo_does_nothing_for_the_province(world):
-    demo.seed(scale="province", rng=random.Random(1), stdout=io.StringIO())
+    demo_attendance.seed(scale="province", rng=random.Random(1), stdout=io.StringIO())
     assert not AttendanceUpload.objects.exists()

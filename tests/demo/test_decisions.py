@@ -6,9 +6,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from core.scoping import EVERYTHING
-from decisions import demo
 from decisions.models import Decision, Finding, Inspection, Replacement
 from decisions.selectors import overdue_replacements
+from demo import decisions as demo_decisions
 from tests import factories as f
 from tests.decisions.factories import report
 from villages.models import Village
@@ -45,7 +45,7 @@ def test_demo_step_records_inspections_and_moves_proposals_through_every_state(w
         report(posting, [(m, False) for m in _months_before(today, 2)])
     out = io.StringIO()
 
-    demo.seed(scale="county", rng=random.Random(2026), stdout=out)
+    demo_decisions.seed(scale="county", rng=random.Random(2026), stdout=out)
 
     assert Inspection.objects.filter(county=world.county_a).count() == 3
     assert Finding.objects.filter(severity=Finding.Severity.SERIOUS).count() == 1
@@ -59,11 +59,10 @@ def test_demo_step_records_inspections_and_moves_proposals_through_every_state(w
     assert not Decision.objects.filter(status="ISSUED", decision_date__lt=F("proposed_on")).exists()
 
     before = Decision.objects.count()
-    demo.seed(scale="county", rng=random.Random(2026), stdout=io.StringIO())
+    demo_decisions.seed(scale="county", rng=random.Random(2026), stdout=io.StringIO())
     assert Decision.objects.count() == before
 
 
 def test_demo_step_does_nothing_at_province_scale(world):
-    demo.seed(scale="province", rng=random.Random(1), stdout=io.StringIO())
+    demo_decisions.seed(scale="province", rng=random.Random(1), stdout=io.StringIO())
     assert not Inspection.objects.exists() and not Decision.objects.exists()
-

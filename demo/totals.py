@@ -6,11 +6,13 @@ benchmark measures the job itself, so this step does nothing there.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from attendance.models import AttendanceRecord
 from attendance.totals import compute_monthly_totals
 
 
-def seed(*, scale: str, rng=None, stdout=None) -> None:
+def seed(*, scale: str, rng=None, stdout=None, today: dt.date | None = None) -> None:
     if scale == "province":
         if stdout is not None:
             stdout.write("月度统计：省级规模跳过（由基准测试单独计算）")

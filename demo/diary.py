@@ -14,13 +14,14 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
 from cadres.models import Posting
+from core import periods
 from core.models import StaffProfile
+from demo.county import demo_county
+from demo.logins import DEMO_PASSWORD
 from diary.models import Entry, Item
 from diary.services import ItemDraft, close_item, write_entry
-from villages.models import County
 
 DEMO_CADRE_USERNAME = "cadre"
 DAYS = 75
@@ -59,24 +60,17 @@ ITEMS = (
 CLOSING = ("已办结，群众满意。", "已协调有关部门解决。", "已上门回访，问题解决。")
 
 
-def _demo_county():
-    profile = StaffProfile.objects.filter(user__username="org", role=StaffProfile.Role.ORG).first()
-    if profile is not None and profile.counties.exists():
-        return profile.counties.order_by("code").first()
-    return County.objects.filter(townships__isnull=False).order_by("code").first()
-
-
-def seed(*, scale, rng, stdout) -> None:
+def seed(*, scale, rng, stdout, today: dt.date | None = None) -> None:
     if scale != "county":
         stdout.write("民情日记：省级规模跳过")
         return
-    county = _demo_county()
+    county = demo_county()
     if county is None:
         return
     if Entry.objects.filter(village__township__county=county).exists():
         stdout.write("民情日记：演示日记已存在，跳过")
         return
-    today = timezone.localdate()
+    today = today or periods.today()
     townships = list(county.townships.order_by("code")[:2])
     postings = list(
         Posting.objects.active_on(today)
@@ -118,16 +112,12 @@ def seed(*, scale, rng, stdout) -> None:
     overdue = Item.objects.filter(village__township__county=county).overdue_on(today).count()
     stdout.write(f"民情日记：{entries} 篇，诉求 {items} 件，其中逾期 {overdue} 件")
     if login:
-        from villages.demo import DEMO_PASSWORD
-
         stdout.write(f"  干部账号（民情日记、我的驻村）: {login} / {DEMO_PASSWORD}")
 
 
 def _cadre_login(postings) -> str | None:
     if not postings:
         return None
-    from villages.demo import DEMO_PASSWORD
-
     user_model = get_user_model()
     if user_model.objects.filter(username=DEMO_CADRE_USERNAME).exists():
         return DEMO_CADRE_USERNAME

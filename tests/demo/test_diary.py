@@ -5,15 +5,15 @@ import random
 
 from django.utils import timezone
 
-from diary import demo
+from demo import county as demo_registry
+from demo import diary as demo_diary
 from diary.models import Entry, Item
-from villages import demo as village_demo
 
 
 def test_demo_diaries_have_open_overdue_and_closed_items_and_a_second_run_adds_nothing(db):
-    village_demo.seed(scale="county", rng=random.Random(2026), stdout=io.StringIO())
+    demo_registry.seed(scale="county", rng=random.Random(2026), stdout=io.StringIO())
     out = io.StringIO()
-    demo.seed(scale="county", rng=random.Random(7), stdout=out)
+    demo_diary.seed(scale="county", rng=random.Random(7), stdout=out)
     today = timezone.localdate()
     assert Entry.objects.count() > 150
     assert Entry.objects.filter(is_late=True).exists()
@@ -22,5 +22,5 @@ def test_demo_diaries_have_open_overdue_and_closed_items_and_a_second_run_adds_n
     assert Item.objects.open_on(today).exclude(due_date__lt=today).exists()
     assert "民情日记：" in out.getvalue() and "cadre" in out.getvalue()
     count = Entry.objects.count()
-    demo.seed(scale="county", rng=random.Random(7), stdout=io.StringIO())
+    demo_diary.seed(scale="county", rng=random.Random(7), stdout=io.StringIO())
     assert Entry.objects.count() == count

@@ -19,15 +19,10 @@ from django.utils import timezone
 from attendance.importing import import_attendance
 from attendance.models import LeaveRequest
 from attendance.template_xlsx import FIXED, template_postings
+from core import periods
 from core.models import StaffProfile
-from villages.models import County, Policy
-
-
-def _demo_county():
-    profile = StaffProfile.objects.filter(user__username="org", role=StaffProfile.Role.ORG).first()
-    if profile is not None and profile.counties.exists():
-        return profile.counties.order_by("code").first()
-    return County.objects.filter(townships__isnull=False).order_by("code").first()
+from demo.county import demo_county
+from villages.models import Policy
 
 
 def _months(today: dt.date) -> list[tuple[dt.date, dt.date]]:
@@ -74,13 +69,13 @@ def _workbook(township, month: dt.date, rows: list[list]) -> bytes:
     return buf.getvalue()
 
 
-def seed(*, scale, rng, stdout):
+def seed(*, scale, rng, stdout, today: dt.date | None = None):
     if scale != "county":
         return
-    county = _demo_county()
+    county = demo_county()
     if county is None:
         return
-    today = timezone.localdate()
+    today = today or periods.today()
     policy = Policy.for_county(county)
     users = {
         p.township_id: p.user

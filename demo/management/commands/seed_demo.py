@@ -1,24 +1,20 @@
 """Load a fictional demo county (or a province, for benchmarks) with every kind of data.
 
-Each app contributes a step (``<app>.demo.seed``) run in order: registry, attendance, monthly
-totals, appraisal, decisions. Every step is deterministic for a given ``--seed``.
+Each step is a module of ``demo`` with a ``seed`` function, run in order: registry, attendance,
+monthly totals, check-ins, appraisal, decisions, diary. Every step is deterministic for a given
+``--seed`` and day; the whole run uses one day (today in Asia/Shanghai).
 """
 
-import importlib
 import random
 import time
 
 from django.core.management.base import BaseCommand
 
-STEPS = (
-    "villages.demo",
-    "attendance.demo",
-    "attendance.demo_totals",
-    "checkins.demo",
-    "appraisal.demo",
-    "decisions.demo",
-    "diary.demo",
-)
+from core import periods
+from demo import appraisal, attendance, checkins, county, decisions, diary, logins, totals
+from villages.models import County
+
+STEPS = (county, attendance, totals, checkins, appraisal, decisions, diary)
 
 
 class Command(BaseCommand):
@@ -33,34 +29,27 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, scale, seed, if_empty, counties, **options):
-        from villages.models import County
-
         if if_empty and County.objects.exists():
             self.stdout.write("已有数据，跳过演示数据生成。")
             self._print_logins()
             return
-        context = {"scale": scale, "rng": random.Random(seed), "stdout": self.stdout}
-        for name in STEPS:
-            try:
-                module = importlib.import_module(name)
-            except ModuleNotFoundError as exc:
-                if exc.name == name:
-                    continue
-                raise
+        context = {
+            "scale": scale,
+            "rng": random.Random(seed),
+            "stdout": self.stdout,
+            "today": periods.today(),
+        }
+        for step in STEPS:
             started = time.monotonic()
-            if name == "villages.demo" and counties is not None:
-                module.seed(**context, counties=counties)
+            if step is county and counties is not None:
+                step.seed(**context, counties=counties)
             else:
-                module.seed(**context)
-            self.stdout.write(f"  {name}: {time.monotonic() - started:.1f} s")
+                step.seed(**context)
+            self.stdout.write(f"  {step.__name__}: {time.monotonic() - started:.1f} s")
         self._print_logins()
 
     def _print_logins(self):
-        # Each step may name logins of its own (villages.demo: staff; checkins.demo: cadres).
-        logins = [
-            login for name in STEPS for login in getattr(importlib.import_module(name), "DEMO_LOGINS", [])
-        ]
         self.stdout.write(self.style.SUCCESS("演示账号（用户名 / 密码）："))
-        for username, password, label in logins:
+        for username, password, label in logins.DEMO_LOGINS:
             self.stdout.write(f"  {label}: {username} / {password}")
         self.stdout.write("打开 http://127.0.0.1:8000/ 登录。")

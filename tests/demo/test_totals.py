@@ -2,8 +2,8 @@ import datetime as dt
 import io
 import random
 
-from attendance import demo_totals
 from attendance.models import MonthlyTotal
+from demo import totals as demo_totals
 from tests.totals.factories import mark_days
 
 

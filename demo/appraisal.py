@@ -7,26 +7,17 @@ then ranked by the real service. Province scale does nothing heavy: schemes only
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
-
-from django.utils import timezone
 
 from appraisal.models import DemocraticRate, Score, Source
 from appraisal.ranking import compute_annual_ranking, compute_quarterly_ranking
 from appraisal.schemes import get_or_create_scheme, manual_indicators
 from appraisal.scoring import quarter_cadres
-from core.models import StaffProfile
-from core.periods import last_complete_quarter
-from villages.models import County
+from core import periods
+from demo.county import demo_county
 
 TWO = Decimal("0.01")
-
-
-def _demo_county():
-    profile = StaffProfile.objects.filter(user__username="org", role=StaffProfile.Role.ORG).first()
-    if profile is not None and profile.counties.exists():
-        return profile.counties.order_by("code").first()
-    return County.objects.filter(townships__isnull=False).order_by("code").first()
 
 
 def _quality(rng) -> tuple[float, int]:
@@ -39,12 +30,12 @@ def _quality(rng) -> tuple[float, int]:
     return rng.uniform(0.72, 0.92), rng.choice([0, 0, 0, 1, 2])
 
 
-def seed(*, scale, rng, stdout):
-    county = _demo_county()
+def seed(*, scale, rng, stdout, today: dt.date | None = None):
+    county = demo_county()
     if county is None:
         return
-    today = timezone.localdate()
-    year, quarter = last_complete_quarter(today)
+    today = today or periods.today()
+    year, quarter = periods.last_complete_quarter(today)
     for y in sorted({today.year - 1, today.year, year}):
         get_or_create_scheme(county=county, year=y)
     if scale != "county":
