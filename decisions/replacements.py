@@ -48,7 +48,9 @@ def apply_recall(d: Decision, *, county: County) -> None:
         )
     if policy.rule_unit_accountability_enabled:
         d.posting = posting
-        rules.propose_unit_interview(rules.Proposer(county, d.decision_date), d)
+        proposer = rules.Proposer(county, d.decision_date)
+        rules.propose_unit_interview(proposer, d)
+        proposer.flush()
 
 
 def cancel_after_revocation(*, revoked_id: int) -> None:

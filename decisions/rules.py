@@ -40,10 +40,12 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from appraisal.models import AnnualResult, QuarterResult
 from appraisal.ranking import annual_is_final
 from cadres.models import Posting
+from core.history import COMMAND, current_path
 from core.periods import month_end, next_month, previous_quarter, quarter_bounds
 from decisions.evidence import stale_reason
 from decisions.models import Decision, DecisionEvent, Finding
@@ -72,12 +74,25 @@ def _subject_key(*, cadre_id=None, unit_id=None) -> str:
 
 
 class Proposer:
-    """Creates proposals for one county, skipping any (rule, subject, period) already present."""
+    """Collects one county's proposals and writes them in batches, skipping any (rule, subject,
+    period) already present.
+
+    ``propose`` only queues a proposal; ``flush`` (called by the rule run when it ends, and
+    whenever ``batch_size`` proposals are waiting) writes the waiting ones set-based: one
+    ``bulk_create`` for the decisions with their history rows (the same values, user and path as
+    a save would write) and one for their first events. Should the batch hit the unique
+    constraint — another run created one of them meanwhile — the batch is written again one
+    proposal at a time, each in its own savepoint, and the one already present is skipped, as
+    before.
+    """
+
+    batch_size = 1000
 
     def __init__(self, county: County, today: dt.date):
         self.county = county
         self.today = today
         self.created: list[Decision] = []
+        self.pending: list[Decision] = []
         self.existing = set(
             Decision.objects.exclude(rule=Rule.MANUAL)
             .exclude(status=Status.WITHDRAWN)
@@ -100,40 +115,66 @@ class Proposer:
         period_start=None,
         period_end=None,
         interviewer="",
-    ) -> Decision | None:
+    ) -> None:
         subject_key = _subject_key(cadre_id=cadre_id, unit_id=unit_id)
         key = (rule, subject_key, period_key)
         if key in self.existing:
-            return None
+            return
+        self.existing.add(key)
+        self.pending.append(
+            Decision(
+                county=self.county,
+                township_id=township_id,
+                kind=kind,
+                rule=rule,
+                interviewer=interviewer,
+                cadre_id=cadre_id,
+                unit_id=unit_id,
+                posting_id=posting_id,
+                subject_key=subject_key,
+                period_key=period_key,
+                period_start=period_start,
+                period_end=period_end,
+                basis=basis,
+                evidence=evidence,
+                proposed_on=self.today,
+            )
+        )
+        if len(self.pending) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the waiting proposals and their first events; they join ``created``."""
+        pending, self.pending = self.pending, []
+        if not pending:
+            return
         try:
             with transaction.atomic():
-                decision = Decision.objects.create(
-                    county=self.county,
-                    township_id=township_id,
-                    kind=kind,
-                    rule=rule,
-                    interviewer=interviewer,
-                    cadre_id=cadre_id,
-                    unit_id=unit_id,
-                    posting_id=posting_id,
-                    subject_key=subject_key,
-                    period_key=period_key,
-                    period_start=period_start,
-                    period_end=period_end,
-                    basis=basis,
-                    evidence=evidence,
-                    proposed_on=self.today,
-                )
-                DecisionEvent.objects.create(
-                    decision=decision, from_status="", to_status=Status.PROPOSED, note=_("规则自动提出")
-                )
+                bulk_create_with_history(pending, Decision, default_change_reason=current_path() or COMMAND)
+                DecisionEvent.objects.bulk_create(_first_event(d) for d in pending)
         except IntegrityError:
-            # Another run created it meanwhile: the unique constraint keeps one.
-            self.existing.add(key)
-            return None
-        self.existing.add(key)
-        self.created.append(decision)
-        return decision
+            written = [d for d in pending if _create_one(d)]
+        else:
+            written = pending
+        self.created.extend(written)
+
+
+def _first_event(decision: Decision) -> DecisionEvent:
+    return DecisionEvent(decision=decision, from_status="", to_status=Status.PROPOSED, note=_("规则自动提出"))
+
+
+def _create_one(decision: Decision) -> bool:
+    """Save one proposal and its first event in a savepoint; ``False`` if the unique constraint
+    already holds one (another run created it meanwhile)."""
+    decision.pk = None
+    decision._state.adding = True
+    try:
+        with transaction.atomic():
+            decision.save(force_insert=True)
+            _first_event(decision).save(force_insert=True)
+    except IntegrityError:
+        return False
+    return True
 
 
 # ---------------------------------------------------------------------------------------------
@@ -441,16 +482,16 @@ def _rule_reward(p: Proposer, policy: Policy) -> None:
             )
 
 
-def propose_unit_interview(p: Proposer, recall: Decision) -> Decision | None:
+def propose_unit_interview(p: Proposer, recall: Decision) -> None:
     posting = recall.posting
     if posting is None:
-        return None
+        return
     basis = _("%(unit)s选派的%(name)s同志被召回（%(number)s），依照上问一级，约谈派出单位主要负责同志") % {
         "unit": posting.unit.name,
         "name": recall.cadre.name if recall.cadre_id else "",
         "number": recall.number,
     }
-    return p.propose(
+    p.propose(
         rule=Rule.R5,
         kind=Kind.INTERVIEW,
         unit_id=posting.unit_id,
@@ -529,6 +570,7 @@ def rerun_rules(
         _rule_reward(p, policy)
     if Rule.R5 in rules and policy.rule_unit_accountability_enabled:
         _rule_unit_accountability(p, policy)
+    p.flush()
     run.created = p.created
     return run
 

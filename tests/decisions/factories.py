@@ -99,7 +99,7 @@ def proposal(
 ) -> Decision:
     """A PROPOSED decision about the posting's cadre, with its first event, as the rules make it."""
     p = rules.Proposer(posting.village.township.county, today)
-    return p.propose(
+    p.propose(
         rule=rule,
         kind=kind,
         cadre_id=posting.cadre_id,
@@ -111,6 +111,8 @@ def proposal(
         basis="连续 2 个月驻村考勤不达标",
         evidence={},
     )
+    p.flush()
+    return p.created[0] if p.created else None
 
 
 def issued(posting, *, user=None, decision_date=dt.date(2026, 3, 10), **kwargs) -> Decision:
