@@ -1,21 +1,14 @@
 """Admin for inspections and decisions. Decisions are read-only here: the workflow (approve,
-reject, issue, correct) happens on the pages through the services, and nothing is ever deleted."""
+reject, issue, correct) happens on the pages through ``decisions.workflow``, and nothing is ever
+deleted."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from decisions import services
+from core.admin import ScopedAdminMixin
+from decisions import pipeline
 from decisions.models import Decision, DecisionEvent, Finding, Inspection, Replacement
-
-try:
-    from core.admin import ScopedAdminMixin
-except ImportError:  # pragma: no cover - the registry helper provides it
-
-    class ScopedAdminMixin:
-        def get_queryset(self, request):
-            qs = super().get_queryset(request)
-            return qs if request.user.is_superuser else qs.for_user(request.user)
 
 
 class FindingInline(ScopedAdminMixin, admin.TabularInline):
@@ -39,7 +32,7 @@ class InspectionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         super().save_related(request, form, formsets, change)
         # Findings edited inline: the same re-rank and R3 as the inspection page.
         inspection = form.instance
-        services.after_findings_changed(county_id=inspection.county_id, days=[inspection.date])
+        pipeline.after_findings_changed(county_id=inspection.county_id, days=[inspection.date])
 
 
 @admin.register(Finding)
@@ -53,18 +46,18 @@ class FindingAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         # The same service as the finding page: re-rank the quarter (减分) and run R3.
-        services.after_finding_saved(finding=obj)
+        pipeline.after_finding_saved(finding=obj)
 
     def delete_model(self, request, obj):
         county_id, day = obj.inspection.county_id, obj.inspection.date
         super().delete_model(request, obj)
-        services.after_findings_changed(county_id=county_id, days=[day])
+        pipeline.after_findings_changed(county_id=county_id, days=[day])
 
     def delete_queryset(self, request, queryset):
         changed = list(queryset.values_list("inspection__county_id", "inspection__date").distinct())
         super().delete_queryset(request, queryset)
         for county_id, day in changed:
-            services.after_findings_changed(county_id=county_id, days=[day])
+            pipeline.after_findings_changed(county_id=county_id, days=[day])
 
 
 class DecisionEventInline(admin.TabularInline):
@@ -128,7 +121,7 @@ class ReplacementAdmin(ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ("village__name", "unit__name", "decision__number")
     list_select_related = ("village", "unit", "decision")
     readonly_fields = ("decision", "recalled_posting", "fulfilled_by")
-    system_fields = ("status", "fulfilled_on")  # set by decisions.services when a posting fills it
+    system_fields = ("status", "fulfilled_on")  # set by decisions.replacements when a posting fills it
 
     def has_add_permission(self, request):
         return False

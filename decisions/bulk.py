@@ -1,6 +1,6 @@
 """Bulk review (批量审核): approve or reject many proposals in one step with one comment.
 
-Each decision still goes through ``services.approve`` / ``services.reject`` on its own, in its
+Each decision still goes through ``workflow.approve`` / ``workflow.reject`` on its own, in its
 own transaction, so each is re-checked under its row lock and logged with who and when exactly
 as from its detail page. One that can no longer move (already decided by someone else, withdrawn
 because its evidence changed, …) is refused and reported; the others go through.
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from decisions import services
+from decisions import workflow
 from decisions.models import Decision, IllegalTransition, ImmutableDecision
 
 APPROVE = "approve"
@@ -42,9 +42,9 @@ def review(*, decisions, action: str, user, note: str = "") -> BulkResult:
             continue
         try:
             if action == APPROVE:
-                done = services.approve(decision=decision, user=user, note=note)
+                done = workflow.approve(decision=decision, user=user, note=note)
             else:
-                done = services.reject(decision=decision, user=user, reason=note)
+                done = workflow.reject(decision=decision, user=user, reason=note)
         except (IllegalTransition, ImmutableDecision) as exc:
             result.refused.append((decision, getattr(exc, "message", None) or str(exc)))
         else:

@@ -9,6 +9,9 @@ import datetime as dt
 from celery import shared_task
 from django.db import OperationalError
 
+from decisions.replacements import fulfil_replacements
+from decisions.rules import propose_after_monthly_totals, propose_after_ranking
+
 _RETRY = {
     "autoretry_for": (OperationalError,),
     "retry_backoff": 5,
@@ -21,22 +24,16 @@ _RETRY = {
 
 @shared_task(name="decisions.tasks.rerun_after_totals_task", **_RETRY)
 def rerun_after_totals_task(county_id: int, month_iso: str) -> dict:
-    from decisions.services import propose_after_monthly_totals
-
     run = propose_after_monthly_totals(county_id=int(county_id), month=dt.date.fromisoformat(month_iso))
     return {"created": len(run.created), "withdrawn": len(run.withdrawn)}
 
 
 @shared_task(name="decisions.tasks.rerun_after_ranking_task", **_RETRY)
 def rerun_after_ranking_task(county_id: int, year: int, quarter: int) -> dict:
-    from decisions.services import propose_after_ranking
-
     run = propose_after_ranking(county_id=int(county_id), year=int(year), quarter=int(quarter))
     return {"created": len(run.created), "withdrawn": len(run.withdrawn)}
 
 
 @shared_task(name="decisions.tasks.fulfil_replacements_task", **_RETRY)
 def fulfil_replacements_task(county_id: int) -> int:
-    from decisions.services import fulfil_replacements
-
     return fulfil_replacements(county_id=int(county_id))

@@ -1,4 +1,4 @@
-"""Decision, replacement and inspection pages. Thin: selectors read, services write.
+"""Decision, replacement and inspection pages. Thin: selectors read; rules, workflow and the pipeline write.
 
 Every object comes through the user's scoped queryset (another area's object is 404). Township
 staff read their township's decisions and inspections; only organization staff and admins act.
@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from core.history import history_entries
 from core.listing import choice_param, int_param, paginate
 from core.scoping import area_for
-from decisions import bulk, selectors, services
+from decisions import bulk, pipeline, rules, selectors, workflow
 from decisions.exports import write_decisions
 from decisions.forms import (
     ApproveForm,
@@ -197,7 +197,7 @@ def _act(request, pk, action):
 @require_POST
 def decision_approve(request, pk):
     def run(decision):
-        services.approve(decision=decision, user=request.user, note=request.POST.get("note", "").strip())
+        workflow.approve(decision=decision, user=request.user, note=request.POST.get("note", "").strip())
         messages.success(request, _("已同意该决定。"))
         return redirect("decisions:detail", pk=decision.pk)
 
@@ -211,7 +211,7 @@ def decision_reject(request, pk):
         form = RejectForm(request.POST)
         if not form.is_valid():
             raise IllegalTransition(_("驳回必须填写理由"))
-        services.reject(decision=decision, user=request.user, reason=form.cleaned_data["reason"])
+        workflow.reject(decision=decision, user=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, _("已驳回该决定。"))
         return redirect("decisions:detail", pk=decision.pk)
 
@@ -225,7 +225,7 @@ def decision_issue(request, pk):
         form = IssueForm(request.POST)
         if not form.is_valid():
             raise IllegalTransition(_("请填写有效的签发日期"))
-        issued = services.issue(
+        issued = workflow.issue(
             decision=decision, user=request.user, decision_date=form.cleaned_data["decision_date"]
         )
         messages.success(request, _("已签发：%(number)s") % {"number": issued.number})
@@ -241,7 +241,7 @@ def decision_revoke(request, pk):
         form = CorrectionForm(request.POST)
         if not form.is_valid():
             raise IllegalTransition(_("更正必须填写理由"))
-        new = services.create_correction(
+        new = workflow.create_correction(
             decision=decision,
             user=request.user,
             kind=form.cleaned_data["kind"],
@@ -263,7 +263,7 @@ def run_rules(request):
         counties = counties.filter(pk=int(county_id))
     created = 0
     for county in counties:
-        created += len(services.propose_decisions(county=county))
+        created += len(rules.propose_decisions(county=county))
     messages.success(request, _("规则运行完毕，新提出 %(n)s 项决定。") % {"n": created})
     return redirect("decisions:list")
 
@@ -417,7 +417,7 @@ def _inspection_form(request, inspection):
         with transaction.atomic():
             saved = form.save()
             for finding in saved.findings.all():
-                services.after_finding_saved(finding=finding)
+                pipeline.after_finding_saved(finding=finding)
         messages.success(request, _("督查记录已保存。"))
         return redirect("decisions:inspection_detail", pk=saved.pk)
     return render(request, "decisions/inspection_form.html", {"form": form, "inspection": inspection})
@@ -464,7 +464,7 @@ def _finding_form(request, inspection, finding):
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             saved = form.save()
-            services.after_finding_saved(finding=saved)
+            pipeline.after_finding_saved(finding=saved)
         messages.success(request, _("问题已登记。"))
         return redirect("decisions:inspection_detail", pk=inspection.pk)
     return render(

@@ -17,7 +17,7 @@ from django.db import transaction
 
 from cadres.models import Posting
 from core import periods
-from decisions import services
+from decisions import rules, workflow
 from decisions.models import Decision, Finding, Inspection
 from demo.county import demo_county
 
@@ -45,7 +45,7 @@ def seed(*, scale, rng, stdout, today: dt.date | None = None) -> None:
     user = get_user_model().objects.filter(username="org").first()
     with transaction.atomic():
         _inspections(county=county, rng=rng, today=today, user=user)
-    created = services.propose_decisions(county=county, today=today)
+    created = rules.propose_decisions(county=county, today=today)
     counts = _move_through_the_workflow(county=county, rng=rng, today=today, user=user)
     stdout.write(
         f"决定：督查 3 次，提出 {len(created)} 项，签发 {counts['issued']} 项，"
@@ -100,8 +100,8 @@ def _move_through_the_workflow(*, county, rng, today, user) -> dict:
         # The rules propose everything today; in the demo's story a decision issued N days ago
         # was proposed a few days before that, never after its own issue date.
         Decision.objects.filter(pk=d.pk).update(proposed_on=today - dt.timedelta(days=days_ago + 3))
-        services.approve(decision=d, user=user, note="经部务会研究同意")
-        services.issue(decision=d, user=user, decision_date=today - dt.timedelta(days=days_ago))
+        workflow.approve(decision=d, user=user, note="经部务会研究同意")
+        workflow.issue(decision=d, user=user, decision_date=today - dt.timedelta(days=days_ago))
         counts["issued"] += 1
 
     # The 严重 finding's recall, issued 12 days ago: its replacement (7 days) is overdue.
@@ -113,10 +113,10 @@ def _move_through_the_workflow(*, county, rng, today, user) -> dict:
         if items:
             issue(items[0], 5)
         if len(items) > 1:
-            services.approve(decision=items[1], user=user)
+            workflow.approve(decision=items[1], user=user)
             counts["approved"] += 1
         if len(items) > 2:
-            services.reject(decision=items[2], user=user, reason="复核后等次有调整")
+            workflow.reject(decision=items[2], user=user, reason="复核后等次有调整")
             counts["rejected"] += 1
     # One attendance recall issued 3 days ago (replacement still within its 7 days), one approved,
     # one rejected; the rest stay proposed for the demo's reviewers. Issued in date order, so the
@@ -126,13 +126,13 @@ def _move_through_the_workflow(*, county, rng, today, user) -> dict:
     if r1:
         issue(r1.pop(), 3)
     if r1:
-        services.approve(decision=r1.pop(), user=user)
+        workflow.approve(decision=r1.pop(), user=user)
         counts["approved"] += 1
     if r1:
-        services.reject(decision=r1.pop(), user=user, reason="该干部当月因公抽调，已补办手续，不予召回")
+        workflow.reject(decision=r1.pop(), user=user, reason="该干部当月因公抽调，已补办手续，不予召回")
         counts["rejected"] += 1
     unit = proposed.filter(rule=Decision.Rule.R5).first()
     if unit is not None:
-        services.approve(decision=unit, user=user)
+        workflow.approve(decision=unit, user=user)
         counts["approved"] += 1
     return counts

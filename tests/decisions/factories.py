@@ -7,12 +7,13 @@ from decimal import Decimal
 import factory
 
 from attendance.models import AttendanceUpload, MonthlyTotal
-from decisions import services
+from core.periods import month_end
+from decisions import rules, workflow
 from decisions.models import Decision, Finding, Inspection
 
 
 def month_days(month: dt.date) -> int:
-    return services.month_end(month).day
+    return month_end(month).day
 
 
 def monthly_total(posting, month: dt.date, *, compliant: bool) -> MonthlyTotal:
@@ -46,7 +47,7 @@ def accepted_upload(township, month: dt.date, *, status=AttendanceUpload.Status.
         township=township,
         month=month,
         status=status,
-        as_of=services.month_end(month),
+        as_of=month_end(month),
         file=f"attendance/{month:%Y/%m}/test.xlsx",
         original_name="考勤.xlsx",
     )
@@ -97,8 +98,8 @@ def proposal(
     today=dt.date(2026, 3, 5),
 ) -> Decision:
     """A PROPOSED decision about the posting's cadre, with its first event, as the rules make it."""
-    p = services._Proposer(posting.village.township.county, today)
-    return p.propose(
+    p = rules.Proposer(posting.village.township.county, today)
+    p.propose(
         rule=rule,
         kind=kind,
         cadre_id=posting.cadre_id,
@@ -110,12 +111,14 @@ def proposal(
         basis="连续 2 个月驻村考勤不达标",
         evidence={},
     )
+    p.flush()
+    return p.created[0] if p.created else None
 
 
 def issued(posting, *, user=None, decision_date=dt.date(2026, 3, 10), **kwargs) -> Decision:
     d = proposal(posting, **kwargs)
-    services.approve(decision=d, user=user)
-    return services.issue(decision=d, user=user, decision_date=decision_date)
+    workflow.approve(decision=d, user=user)
+    return workflow.issue(decision=d, user=user, decision_date=decision_date)
 
 
 def quarter_result(posting, year, quarter, grade, *, rank=1, composite=None, ranked=True):

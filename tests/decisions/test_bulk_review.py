@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from decisions import services
+from decisions import workflow
 from decisions.models import Decision, DecisionEvent
 from tests import factories as f
 from tests.decisions.factories import proposal
@@ -37,7 +37,7 @@ def post_bulk(client, **data):
 
 def test_bulk_approve_rechecks_each_proposal_and_reports_the_stale_one(world, client_for, proposals):
     # Someone else rejected one of them after the list was shown.
-    services.reject(decision=proposals["a1_member"], user=world.admin, reason="另行处理")
+    workflow.reject(decision=proposals["a1_member"], user=world.admin, reason="另行处理")
     ids = [proposals[k].pk for k in ("a1", "a1_member", "a2")]
     response = post_bulk(
         client_for(world.county_staff), ids=ids, action="approve", scope="page", note="经部务会研究同意"
@@ -113,7 +113,7 @@ def test_the_list_orders_by_rule_then_township_village_and_name_and_sorts_by_col
 
 
 def test_the_list_offers_checkboxes_only_for_proposals_and_only_to_org_staff(world, client_for, proposals):
-    services.approve(decision=proposals["a2"], user=world.admin)
+    workflow.approve(decision=proposals["a2"], user=world.admin)
     html = client_for(world.county_staff).get(reverse("decisions:list")).content.decode()
     assert f'name="ids" value="{proposals["a1"].pk}"' in html
     assert f'name="ids" value="{proposals["a2"].pk}"' not in html

@@ -4,7 +4,7 @@ import datetime as dt
 
 from cadres.models import Posting
 from core.scoping import area_for
-from decisions import services
+from decisions import replacements, rules, workflow
 from decisions.models import Decision, Replacement
 from decisions.selectors import overdue_replacements
 from tests import factories as f
@@ -47,7 +47,7 @@ def test_issuing_a_recall_proposes_an_interview_for_the_sending_unit(world):
     assert r5.period_key == f"decision:{d.pk}" and r5.subject_name == "开鲁县农业局"
     assert d.number in r5.basis
     # Running the rules again does not repeat it.
-    assert services.propose_decisions(county=world.county_a, today=dt.date(2026, 6, 1)) == []
+    assert rules.propose_decisions(county=world.county_a, today=dt.date(2026, 6, 1)) == []
 
 
 def test_an_organizational_adjustment_is_a_recall_too(world):
@@ -78,7 +78,7 @@ def test_a_new_posting_to_the_same_village_and_role_from_the_same_unit_fulfils_t
         start_date=dt.date(2026, 3, 12),
         planned_end_date=dt.date(2026, 3, 13),
     )
-    assert services.fulfil_replacements(county_id=world.county_a.pk) == 0
+    assert replacements.fulfil_replacements(county_id=world.county_a.pk) == 0
     new = f.PostingFactory(
         village=world.v_a1,
         unit=world.unit_a,
@@ -86,7 +86,7 @@ def test_a_new_posting_to_the_same_village_and_role_from_the_same_unit_fulfils_t
         start_date=dt.date(2026, 3, 15),
         planned_end_date=dt.date(2028, 3, 14),
     )
-    assert services.fulfil_replacements(county_id=world.county_a.pk) == 1
+    assert replacements.fulfil_replacements(county_id=world.county_a.pk) == 1
     r = Replacement.objects.get(decision=d)
     assert (r.status, r.fulfilled_by, r.fulfilled_on) == (
         Replacement.Status.FULFILLED,
@@ -94,7 +94,7 @@ def test_a_new_posting_to_the_same_village_and_role_from_the_same_unit_fulfils_t
         dt.date(2026, 3, 15),
     )
     assert not r.fulfilled_late
-    assert services.fulfil_replacements(county_id=world.county_a.pk) == 0
+    assert replacements.fulfil_replacements(county_id=world.county_a.pk) == 0
 
 
 def test_overdue_replacements_are_listed_for_their_area_only(world):
@@ -109,9 +109,9 @@ def test_overdue_replacements_are_listed_for_their_area_only(world):
 
 def test_issuing_a_revocation_of_a_recall_cancels_its_open_replacement(world):
     d = issued(world.p_a1, decision_date=RECALL_DAY)
-    new = services.create_correction(decision=d, user=world.county_staff, reason="事实认定有误")
-    services.approve(decision=new, user=world.county_staff)
-    services.issue(decision=new, user=world.county_staff, decision_date=dt.date(2026, 3, 12))
+    new = workflow.create_correction(decision=d, user=world.county_staff, reason="事实认定有误")
+    workflow.approve(decision=new, user=world.county_staff)
+    workflow.issue(decision=new, user=world.county_staff, decision_date=dt.date(2026, 3, 12))
     assert Replacement.objects.get(decision=d).status == Replacement.Status.CANCELLED
 
 
@@ -120,8 +120,8 @@ def test_a_recall_of_a_posting_that_already_ended_opens_no_replacement(world):
     world.p_a1.status = Posting.Status.COMPLETED
     world.p_a1.actual_end_date = dt.date(2026, 2, 28)
     world.p_a1.save()
-    services.approve(decision=d, user=None)
-    services.issue(decision=d, user=None, decision_date=RECALL_DAY)
+    workflow.approve(decision=d, user=None)
+    workflow.issue(decision=d, user=None, decision_date=RECALL_DAY)
     assert Posting.objects.get(pk=world.p_a1.pk).actual_end_date == dt.date(2026, 2, 28)
     assert not Replacement.objects.exists()
 

@@ -1,4 +1,4 @@
-"""A recall from the rules to the exported register, only through the commands and the services."""
+"""A recall from the rules to the exported register, only through the commands, the rules and the workflow."""
 
 import datetime as dt
 import io
@@ -7,7 +7,7 @@ import openpyxl
 from django.core.management import call_command
 
 from cadres.models import Posting
-from decisions import services
+from decisions import workflow
 from decisions.exports import EXPORT_HEADER
 from decisions.models import Decision, Replacement
 from tests.decisions.conftest import FEB, JAN
@@ -29,8 +29,8 @@ def test_a_proposed_recall_is_approved_issued_numbered_and_exported(world, tmp_p
     assert list(rows[0]) == EXPORT_HEADER
     assert rows[1][0] is None and rows[1][9] is None and rows[1][3] == "待审核"
 
-    services.approve(decision=recall, user=world.county_staff)
-    recall = services.issue(decision=recall, user=world.county_staff, decision_date=dt.date(2026, 3, 10))
+    workflow.approve(decision=recall, user=world.county_staff)
+    recall = workflow.issue(decision=recall, user=world.county_staff, decision_date=dt.date(2026, 3, 10))
     assert recall.number == "开鲁县驻村〔2026〕1号"
     world.p_a1.refresh_from_db()
     assert (world.p_a1.status, world.p_a1.actual_end_date) == (Posting.Status.RECALLED, dt.date(2026, 3, 10))
@@ -45,7 +45,7 @@ def test_a_proposed_recall_is_approved_issued_numbered_and_exported(world, tmp_p
 
 def test_a_correction_shows_its_rule_in_chinese_in_the_export(world, tmp_path):
     old = issued(world.p_a1)
-    services.create_correction(decision=old, user=world.county_staff, reason="考勤数据有误")
+    workflow.create_correction(decision=old, user=world.county_staff, reason="考勤数据有误")
     rows = _export(tmp_path)[1:]
     assert sorted(r[2] for r in rows) == ["R1", "R5", "人工更正"]
     correction = next(r for r in rows if r[2] == "人工更正")

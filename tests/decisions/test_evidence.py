@@ -11,7 +11,8 @@ from appraisal.ranking import compute_annual_ranking
 from appraisal.signals import ranking_changed
 from attendance import importing
 from attendance.models import MonthlyTotal
-from decisions import services
+from core.periods import month_end
+from decisions import rules, workflow
 from decisions.models import Decision, IllegalTransition
 from tests.attendance.helpers import long_xlsx
 from tests.decisions.conftest import FEB, JAN, TODAY
@@ -23,7 +24,7 @@ Kind = Decision.Kind
 
 
 def _upload(world, month, mark, capture):
-    as_of = services.month_end(month) + dt.timedelta(days=3)
+    as_of = month_end(month) + dt.timedelta(days=3)
     data = long_xlsx([world.p_a1], month, as_of, mark=mark)
     with capture(execute=True):
         result = importing.import_attendance(township=world.a1, month=month, file=data, as_of=as_of)
@@ -54,14 +55,14 @@ def test_a_reuploaded_month_withdraws_the_r1_recall_with_the_new_figures(
 
 def test_approving_a_stale_recall_is_refused_and_it_is_withdrawn(world):
     report(world.p_a1, [(JAN, False), (FEB, False)])
-    [recall] = services.propose_decisions(county=world.county_a, today=TODAY)
+    [recall] = rules.propose_decisions(county=world.county_a, today=TODAY)
     # February's totals change (a re-upload whose rule run has not happened yet).
     MonthlyTotal.objects.filter(posting=world.p_a1, month=FEB).update(
         compliant=True, on_site_days=25, overnight_days=20
     )
 
     with pytest.raises(IllegalTransition) as refused:
-        services.approve(decision=recall, user=world.county_staff)
+        workflow.approve(decision=recall, user=world.county_staff)
 
     assert "依据已经变化，不能同意" in refused.value.message
     assert "2026年2月考勤已重新计算，在岗 25/22，住村 20/15，已达标" in refused.value.message
@@ -71,12 +72,12 @@ def test_approving_a_stale_recall_is_refused_and_it_is_withdrawn(world):
 
 def test_issuing_an_approved_recall_whose_evidence_changed_is_refused(world):
     report(world.p_a1, [(JAN, False), (FEB, False)])
-    [recall] = services.propose_decisions(county=world.county_a, today=TODAY)
-    services.approve(decision=recall, user=world.county_staff)
+    [recall] = rules.propose_decisions(county=world.county_a, today=TODAY)
+    workflow.approve(decision=recall, user=world.county_staff)
     MonthlyTotal.objects.filter(posting=world.p_a1, month=JAN).update(compliant=True, on_site_days=25)
 
     with pytest.raises(IllegalTransition, match="不能签发"):
-        services.issue(decision=recall, user=world.county_staff, decision_date=dt.date(2026, 3, 10))
+        workflow.issue(decision=recall, user=world.county_staff, decision_date=dt.date(2026, 3, 10))
 
     recall.refresh_from_db()
     assert (recall.status, recall.number) == (Status.WITHDRAWN, "")
@@ -86,12 +87,12 @@ def test_issuing_an_approved_recall_whose_evidence_changed_is_refused(world):
 
 def test_an_issued_decision_is_never_withdrawn_by_the_rules(world):
     report(world.p_a1, [(JAN, False), (FEB, False)])
-    [recall] = services.propose_decisions(county=world.county_a, today=TODAY)
-    services.approve(decision=recall, user=world.county_staff)
-    services.issue(decision=recall, user=world.county_staff, decision_date=dt.date(2026, 3, 10))
+    [recall] = rules.propose_decisions(county=world.county_a, today=TODAY)
+    workflow.approve(decision=recall, user=world.county_staff)
+    workflow.issue(decision=recall, user=world.county_staff, decision_date=dt.date(2026, 3, 10))
     MonthlyTotal.objects.filter(posting=world.p_a1, month=FEB).update(compliant=True)
 
-    run = services.rerun_rules(county=world.county_a, today=TODAY)
+    run = rules.rerun_rules(county=world.county_a, today=TODAY)
 
     assert run.withdrawn == []
     recall.refresh_from_db()
@@ -100,12 +101,12 @@ def test_an_issued_decision_is_never_withdrawn_by_the_rules(world):
 
 def test_a_withdrawn_proposal_comes_back_when_the_evidence_does(world):
     report(world.p_a1, [(JAN, False), (FEB, False)])
-    [first] = services.propose_decisions(county=world.county_a, today=TODAY)
+    [first] = rules.propose_decisions(county=world.county_a, today=TODAY)
     MonthlyTotal.objects.filter(posting=world.p_a1, month=FEB).update(compliant=True)
-    assert services.rerun_rules(county=world.county_a, today=TODAY).withdrawn == [first]
+    assert rules.rerun_rules(county=world.county_a, today=TODAY).withdrawn == [first]
     MonthlyTotal.objects.filter(posting=world.p_a1, month=FEB).update(compliant=False)
 
-    [again] = services.propose_decisions(county=world.county_a, today=TODAY)
+    [again] = rules.propose_decisions(county=world.county_a, today=TODAY)
 
     assert again.pk != first.pk and again.period_key == first.period_key
     assert Decision.objects.get(pk=first.pk).status == Status.WITHDRAWN
@@ -120,7 +121,7 @@ def test_a_finding_no_longer_serious_withdraws_its_recall(
         severity="SERIOUS",
         handling="RECALL",
     )
-    [recall] = services.propose_decisions(county=world.county_a, today=TODAY)
+    [recall] = rules.propose_decisions(county=world.county_a, today=TODAY)
     client = client_for(world.county_staff)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -142,7 +143,7 @@ def test_a_finding_no_longer_serious_withdraws_its_recall(
 
 def test_the_decision_list_filters_withdrawn_and_the_page_refuses_a_stale_approval(world, client_for):
     report(world.p_a1, [(JAN, False), (FEB, False)])
-    [recall] = services.propose_decisions(county=world.county_a, today=TODAY)
+    [recall] = rules.propose_decisions(county=world.county_a, today=TODAY)
     other = proposal(world.p_a2, rule="R4", kind=Kind.COMMENDATION, period_key="2026Q1")
     MonthlyTotal.objects.filter(posting=world.p_a1, month=FEB).update(compliant=True)
     client = client_for(world.county_staff)

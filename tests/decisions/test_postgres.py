@@ -6,7 +6,7 @@ import threading
 import pytest
 from django.db import DatabaseError, connection, connections, transaction
 
-from decisions import services
+from decisions import workflow
 from decisions.models import Decision
 from tests.decisions.factories import issued, proposal
 
@@ -24,7 +24,7 @@ def test_concurrent_issuing_gives_gapless_unique_numbers(world):
     decisions = []
     for i in range(12):
         d = proposal(world.p_a2, kind=Decision.Kind.COMMENDATION, rule="R4", period_key=f"P{i}")
-        services.approve(decision=d, user=world.county_staff)
+        workflow.approve(decision=d, user=world.county_staff)
         decisions.append(d.pk)
     barrier = threading.Barrier(6)
     errors = []
@@ -33,7 +33,7 @@ def test_concurrent_issuing_gives_gapless_unique_numbers(world):
         try:
             barrier.wait()
             for pk in pks:
-                services.issue(decision=pk, user=None, decision_date=dt.date(2026, 5, 1))
+                workflow.issue(decision=pk, user=None, decision_date=dt.date(2026, 5, 1))
         except Exception as exc:  # reported below
             errors.append(exc)
         finally:
@@ -55,14 +55,14 @@ def test_concurrent_issuing_gives_gapless_unique_numbers(world):
 @pytest.mark.django_db(transaction=True)
 def test_the_same_decision_issued_twice_at_once_is_numbered_once(world):
     d = proposal(world.p_a2, kind=Decision.Kind.COMMENDATION, rule="R4", period_key="2026Q1")
-    services.approve(decision=d, user=None)
+    workflow.approve(decision=d, user=None)
     barrier = threading.Barrier(4)
     outcomes = []
 
     def worker():
         try:
             barrier.wait()
-            services.issue(decision=d.pk, user=None, decision_date=dt.date(2026, 5, 1))
+            workflow.issue(decision=d.pk, user=None, decision_date=dt.date(2026, 5, 1))
             outcomes.append("issued")
         except Exception as exc:
             outcomes.append(type(exc).__name__)

@@ -4,7 +4,7 @@ import datetime as dt
 
 from attendance.models import AttendanceUpload
 from decisions.models import Decision
-from decisions.services import propose_decisions
+from decisions.rules import propose_decisions
 from tests.decisions.conftest import APR, FEB, JAN, MAR, TODAY
 from tests.decisions.factories import accepted_upload, monthly_total, report
 from villages.models import Policy
@@ -98,7 +98,7 @@ def test_a_posting_that_already_ended_is_not_proposed_for_recall(world):
 
 
 def test_the_monthly_totals_hook_runs_the_rules(world):
-    from decisions.services import propose_after_monthly_totals
+    from decisions.rules import propose_after_monthly_totals
 
     report(world.p_a1, [(JAN, False), (FEB, False)])
     created = propose_after_monthly_totals(county_id=world.county_a.pk, month=FEB).created

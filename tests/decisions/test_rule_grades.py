@@ -3,7 +3,7 @@
 import pytest
 
 from decisions.models import Decision
-from decisions.services import propose_after_ranking, propose_decisions
+from decisions.rules import propose_after_ranking, propose_decisions
 from tests.decisions.conftest import TODAY
 from villages.models import Policy
 

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from decisions.models import Decision, Finding
-from decisions.services import propose_decisions
+from decisions.rules import propose_decisions
 from tests.decisions.conftest import TODAY
 from tests.decisions.factories import FindingFactory, InspectionFactory
 
@@ -72,7 +72,7 @@ def test_the_appraisal_reads_finding_deductions_for_the_quarter(world):
 
 
 def test_a_deduction_reranks_a_quarter_already_ranked_and_leaves_an_unranked_one_alone(world, monkeypatch):
-    from decisions.services import _recompute_ranking
+    from decisions.pipeline import _recompute_ranking
     from tests.decisions.factories import quarter_result
 
     calls = []

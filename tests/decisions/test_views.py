@@ -324,7 +324,7 @@ def test_a_finding_with_a_deduction_asks_the_appraisal_to_rank_the_quarter_again
     world, client_for, django_capture_on_commit_callbacks, monkeypatch
 ):
     calls = []
-    monkeypatch.setattr("decisions.services._recompute_ranking", lambda **kw: calls.append(kw))
+    monkeypatch.setattr("decisions.pipeline._recompute_ranking", lambda **kw: calls.append(kw))
     inspection = InspectionFactory(county=world.county_a, date=dt.date(2026, 5, 3))
     with django_capture_on_commit_callbacks(execute=True):
         client_for(world.county_staff).post(

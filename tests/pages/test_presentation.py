@@ -62,7 +62,7 @@ def test_evidence_periods_read_as_words(world):
 
 def test_the_decision_page_never_shows_an_internal_key(world, client_for):
     from decisions.models import Finding
-    from decisions.services import propose_decisions
+    from decisions.rules import propose_decisions
 
     inspection = InspectionFactory(county=world.county_a, date=dt.date(2026, 3, 13))
     FindingFactory(

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from decisions.services import propose_decisions
+from decisions.rules import propose_decisions
 from villages.models import County
 
 

@@ -1,8 +1,7 @@
-"""Decision rules R1–R5 (DOMAIN.md §7), the review workflow, numbering and the effects of a recall.
+"""Decision rules R1–R5 (DOMAIN.md §7): what the evidence proposes, and what it no longer supports.
 
-Everything that writes decisions goes through these keyword-only functions; views, commands, the
-admin and the hooks other apps call (``propose_after_monthly_totals``, ``propose_after_ranking``)
-only call them.
+Views, commands and the pipeline (``propose_after_monthly_totals``, ``propose_after_ranking``) run
+the rules through these keyword-only functions; the review steps are in ``workflow``.
 
 Rules, as implemented:
 
@@ -35,56 +34,33 @@ transaction and refuse. Annual R4 proposes only from final annual results (Q4 ra
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from appraisal.models import AnnualResult, QuarterResult
 from appraisal.ranking import annual_is_final
 from cadres.models import Posting
+from core.history import COMMAND, current_path
 from core.periods import month_end, next_month, previous_quarter, quarter_bounds
 from decisions.evidence import stale_reason
-from decisions.models import (
-    Decision,
-    DecisionCounter,
-    DecisionEvent,
-    Finding,
-    IllegalTransition,
-    Replacement,
-)
-from decisions.notices import take_snapshot
+from decisions.models import Decision, DecisionEvent, Finding
+from decisions.transitions import OPEN_STATUSES, withdraw
 from villages.models import County, Policy
-
-log = logging.getLogger(__name__)
 
 Status = Decision.Status
 Kind = Decision.Kind
 Rule = Decision.Rule
 
-# Which status may follow which; anything else is refused.
-TRANSITIONS = {
-    Status.PROPOSED: {Status.APPROVED, Status.REJECTED, Status.WITHDRAWN},
-    Status.APPROVED: {Status.ISSUED, Status.WITHDRAWN},
-    Status.REJECTED: set(),
-    Status.ISSUED: set(),
-    Status.WITHDRAWN: set(),
-}
-OPEN_STATUSES = (Status.PROPOSED, Status.APPROVED)
 ALL_RULES = frozenset({Rule.R1, Rule.R2, Rule.R3, Rule.R4, Rule.R5})
 
 
 # ---------------------------------------------------------------------------------------------
 # Small helpers
-
-
-def format_number(county_name: str, year: int, seq: int) -> str:
-    """The document number: ``开鲁县驻村〔2026〕3号``."""
-    return f"{county_name}驻村〔{year}〕{seq}号"
 
 
 def _county(county) -> County:
@@ -97,13 +73,26 @@ def _subject_key(*, cadre_id=None, unit_id=None) -> str:
     return f"cadre:{cadre_id}" if cadre_id else f"unit:{unit_id}"
 
 
-class _Proposer:
-    """Creates proposals for one county, skipping any (rule, subject, period) already present."""
+class Proposer:
+    """Collects one county's proposals and writes them in batches, skipping any (rule, subject,
+    period) already present.
+
+    ``propose`` only queues a proposal; ``flush`` (called by the rule run when it ends, and
+    whenever ``batch_size`` proposals are waiting) writes the waiting ones set-based: one
+    ``bulk_create`` for the decisions with their history rows (the same values, user and path as
+    a save would write) and one for their first events. Should the batch hit the unique
+    constraint — another run created one of them meanwhile — the batch is written again one
+    proposal at a time, each in its own savepoint, and the one already present is skipped, as
+    before.
+    """
+
+    batch_size = 1000
 
     def __init__(self, county: County, today: dt.date):
         self.county = county
         self.today = today
         self.created: list[Decision] = []
+        self.pending: list[Decision] = []
         self.existing = set(
             Decision.objects.exclude(rule=Rule.MANUAL)
             .exclude(status=Status.WITHDRAWN)
@@ -126,47 +115,73 @@ class _Proposer:
         period_start=None,
         period_end=None,
         interviewer="",
-    ) -> Decision | None:
+    ) -> None:
         subject_key = _subject_key(cadre_id=cadre_id, unit_id=unit_id)
         key = (rule, subject_key, period_key)
         if key in self.existing:
-            return None
+            return
+        self.existing.add(key)
+        self.pending.append(
+            Decision(
+                county=self.county,
+                township_id=township_id,
+                kind=kind,
+                rule=rule,
+                interviewer=interviewer,
+                cadre_id=cadre_id,
+                unit_id=unit_id,
+                posting_id=posting_id,
+                subject_key=subject_key,
+                period_key=period_key,
+                period_start=period_start,
+                period_end=period_end,
+                basis=basis,
+                evidence=evidence,
+                proposed_on=self.today,
+            )
+        )
+        if len(self.pending) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the waiting proposals and their first events; they join ``created``."""
+        pending, self.pending = self.pending, []
+        if not pending:
+            return
         try:
             with transaction.atomic():
-                decision = Decision.objects.create(
-                    county=self.county,
-                    township_id=township_id,
-                    kind=kind,
-                    rule=rule,
-                    interviewer=interviewer,
-                    cadre_id=cadre_id,
-                    unit_id=unit_id,
-                    posting_id=posting_id,
-                    subject_key=subject_key,
-                    period_key=period_key,
-                    period_start=period_start,
-                    period_end=period_end,
-                    basis=basis,
-                    evidence=evidence,
-                    proposed_on=self.today,
-                )
-                DecisionEvent.objects.create(
-                    decision=decision, from_status="", to_status=Status.PROPOSED, note=_("规则自动提出")
-                )
+                bulk_create_with_history(pending, Decision, default_change_reason=current_path() or COMMAND)
+                DecisionEvent.objects.bulk_create(_first_event(d) for d in pending)
         except IntegrityError:
-            # Another run created it meanwhile: the unique constraint keeps one.
-            self.existing.add(key)
-            return None
-        self.existing.add(key)
-        self.created.append(decision)
-        return decision
+            written = [d for d in pending if _create_one(d)]
+        else:
+            written = pending
+        self.created.extend(written)
+
+
+def _first_event(decision: Decision) -> DecisionEvent:
+    return DecisionEvent(decision=decision, from_status="", to_status=Status.PROPOSED, note=_("规则自动提出"))
+
+
+def _create_one(decision: Decision) -> bool:
+    """Save one proposal and its first event in a savepoint; ``False`` if the unique constraint
+    already holds one (another run created it meanwhile)."""
+    decision.pk = None
+    decision._state.adding = True
+    try:
+        with transaction.atomic():
+            decision.save(force_insert=True)
+            _first_event(decision).save(force_insert=True)
+    except IntegrityError:
+        return False
+    return True
 
 
 # ---------------------------------------------------------------------------------------------
 # The rules
 
 
-def _rule_attendance(p: _Proposer, policy: Policy, *, month: dt.date | None = None) -> None:
+def _rule_attendance(p: Proposer, policy: Policy, *, month: dt.date | None = None) -> None:
     """R1; with ``month``, only runs that contain that month (the one whose totals changed)."""
     from attendance.models import AttendanceUpload, MonthlyTotal
 
@@ -220,7 +235,7 @@ def _rule_attendance(p: _Proposer, policy: Policy, *, month: dt.date | None = No
             run = []
 
 
-def _propose_attendance_recall(p: _Proposer, *, cadre_id, run, last) -> None:
+def _propose_attendance_recall(p: Proposer, *, cadre_id, run, last) -> None:
     first_month, last_month = run[0][0], run[-1][0]
     months = []
     parts = []
@@ -277,7 +292,7 @@ def _township_of_posting(posting_ids) -> dict[int, int]:
     return dict(Posting.objects.filter(pk__in=set(posting_ids)).values_list("pk", "village__township_id"))
 
 
-def _rule_poor_grade(p: _Proposer, policy: Policy) -> None:
+def _rule_poor_grade(p: Proposer, policy: Policy) -> None:
     rows = list(
         QuarterResult.objects.filter(county=p.county).values(
             "cadre_id", "posting_id", "township_id", "year", "quarter", "grade", "composite", "rank"
@@ -327,7 +342,7 @@ def _rule_poor_grade(p: _Proposer, policy: Policy) -> None:
         )
 
 
-def _rule_inspection(p: _Proposer, policy: Policy) -> None:
+def _rule_inspection(p: Proposer, policy: Policy) -> None:
     findings = (
         Finding.objects.filter(
             inspection__county=p.county, severity=Finding.Severity.SERIOUS, cadre__isnull=False
@@ -380,7 +395,7 @@ def _rule_inspection(p: _Proposer, policy: Policy) -> None:
         )
 
 
-def _rule_reward(p: _Proposer, policy: Policy) -> None:
+def _rule_reward(p: Proposer, policy: Policy) -> None:
     excellent = "EXCELLENT"
     rows = QuarterResult.objects.filter(county=p.county, grade=excellent).values(
         "cadre_id", "posting_id", "township_id", "year", "quarter", "grade", "composite", "rank"
@@ -467,16 +482,16 @@ def _rule_reward(p: _Proposer, policy: Policy) -> None:
             )
 
 
-def _propose_unit_interview(p: _Proposer, recall: Decision) -> Decision | None:
+def propose_unit_interview(p: Proposer, recall: Decision) -> None:
     posting = recall.posting
     if posting is None:
-        return None
+        return
     basis = _("%(unit)s选派的%(name)s同志被召回（%(number)s），依照上问一级，约谈派出单位主要负责同志") % {
         "unit": posting.unit.name,
         "name": recall.cadre.name if recall.cadre_id else "",
         "number": recall.number,
     }
-    return p.propose(
+    p.propose(
         rule=Rule.R5,
         kind=Kind.INTERVIEW,
         unit_id=posting.unit_id,
@@ -499,7 +514,7 @@ def _propose_unit_interview(p: _Proposer, recall: Decision) -> Decision | None:
     )
 
 
-def _rule_unit_accountability(p: _Proposer, policy: Policy) -> None:
+def _rule_unit_accountability(p: Proposer, policy: Policy) -> None:
     issued = (
         Decision.objects.filter(
             county=p.county, status=Status.ISSUED, kind__in=Decision.RECALL_KINDS, posting__isnull=False
@@ -508,7 +523,7 @@ def _rule_unit_accountability(p: _Proposer, policy: Policy) -> None:
         .order_by("id")
     )
     for recall in issued:
-        _propose_unit_interview(p, recall)
+        propose_unit_interview(p, recall)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -544,7 +559,7 @@ def rerun_rules(
     rules = frozenset(rules)
     run = RuleRun()
     run.withdrawn = revalidate(county=county, rules=rules, month=month)
-    p = _Proposer(county, today)
+    p = Proposer(county, today)
     if Rule.R1 in rules and policy.rule_attendance_enabled:
         _rule_attendance(p, policy, month=month)
     if Rule.R2 in rules and policy.rule_poor_grade_enabled:
@@ -555,6 +570,7 @@ def rerun_rules(
         _rule_reward(p, policy)
     if Rule.R5 in rules and policy.rule_unit_accountability_enabled:
         _rule_unit_accountability(p, policy)
+    p.flush()
     run.created = p.created
     return run
 
@@ -590,297 +606,3 @@ def propose_after_monthly_totals(*, county_id: int, month: dt.date) -> RuleRun:
 def propose_after_ranking(*, county_id: int, year: int, quarter: int) -> RuleRun:
     """Pipeline step: a quarter (and its year) was ranked, so the grade rules R2 and R4 re-run."""
     return rerun_rules(county=county_id, rules={Rule.R2, Rule.R4})
-
-
-def propose_after_finding(*, county_id: int) -> RuleRun:
-    """Pipeline step: a finding changed (or was deleted), so R3 re-runs."""
-    return rerun_rules(county=county_id, rules={Rule.R3})
-
-
-def after_finding_saved(*, finding: Finding) -> None:
-    """Once the finding is committed: recompute its quarter's ranking (its 减分) and run R3.
-
-    Every path that saves or deletes a finding — the pages, the admin — calls this (or
-    ``after_findings_changed``), so each gets the same effects.
-    """
-    after_findings_changed(county_id=finding.inspection.county_id, days=[finding.inspection.date])
-
-
-def after_findings_changed(*, county_id: int, days) -> None:
-    """Findings of ``county_id`` dated ``days`` were saved or deleted: once committed, re-rank each
-    quarter already ranked (its own hand-off then re-runs R2/R4) and re-run R3."""
-    quarters = sorted({(day.year, (day.month - 1) // 3 + 1) for day in days})
-
-    def run():
-        for year, quarter in quarters:
-            _recompute_ranking(county_id=county_id, year=year, quarter=quarter)
-        propose_after_finding(county_id=county_id)
-
-    transaction.on_commit(run)
-
-
-def _recompute_ranking(*, county_id: int, year: int, quarter: int) -> None:
-    """Rank the quarter again, if it has been ranked: a quarter not ranked yet picks the deduction
-    up when it is (ranking an unfinished quarter here would grade cadres on part of it)."""
-    if not QuarterResult.objects.filter(county_id=county_id, year=year, quarter=quarter).exists():
-        return
-    from appraisal.tasks import compute_quarterly_ranking_task
-
-    compute_quarterly_ranking_task.delay(county_id, year, quarter)
-
-
-# ---------------------------------------------------------------------------------------------
-# Workflow
-
-
-def _lock(decision) -> Decision:
-    pk = decision.pk if isinstance(decision, Decision) else decision
-    return Decision.objects.select_for_update(of=("self",)).get(pk=pk)
-
-
-def _check(decision: Decision, target: str) -> None:
-    if target not in TRANSITIONS[decision.status]:
-        raise IllegalTransition(
-            _("决定当前状态为“%(current)s”，不能改为“%(target)s”")
-            % {
-                "current": Status(decision.status).label,
-                "target": Status(target).label,
-            }
-        )
-
-
-def _log(decision: Decision, *, from_status: str, to_status: str, user=None, note: str = "") -> DecisionEvent:
-    actor = user if user is not None and getattr(user, "is_authenticated", False) else None
-    return DecisionEvent.objects.create(
-        decision=decision, from_status=from_status, to_status=to_status, actor=actor, note=note
-    )
-
-
-def withdraw(*, decision, reason: str, user=None) -> Decision:
-    """PROPOSED/APPROVED → WITHDRAWN: the rule no longer holds; the reason is kept and logged."""
-    with transaction.atomic():
-        d = _lock(decision)
-        _check(d, Status.WITHDRAWN)
-        _withdraw_locked(d, reason=reason, user=user)
-    return d
-
-
-def _withdraw_locked(d: Decision, *, reason: str, user=None) -> None:
-    from_status = d.status
-    d.status = Status.WITHDRAWN
-    d.withdrawal_reason = reason
-    d.save(update_fields=["status", "withdrawal_reason"])
-    _log(d, from_status=from_status, to_status=Status.WITHDRAWN, user=user, note=reason)
-
-
-def _recheck(d: Decision, *, action: str, user) -> None:
-    """Inside the caller's transaction, with the row locked: a stale decision is withdrawn and the
-    step refused. The withdrawal is kept (the caller's transaction commits), then the error raised."""
-    reason = stale_reason(d)
-    if reason:
-        _withdraw_locked(d, reason=reason, user=user)
-        raise _StaleEvidence(
-            _("依据已经变化，不能%(action)s，该决定已撤回：%(reason)s") % {"action": action, "reason": reason}
-        )
-
-
-class _StaleEvidence(IllegalTransition):
-    pass
-
-
-def _refusing_stale(step):
-    """Run ``step`` in a transaction; a stale decision's withdrawal commits, then the refusal is raised."""
-    refusal = None
-    with transaction.atomic():
-        try:
-            result = step()
-        except _StaleEvidence as exc:
-            refusal = exc
-    if refusal is not None:
-        raise IllegalTransition(refusal.message)
-    return result
-
-
-def approve(*, decision, user, note: str = "") -> Decision:
-    """PROPOSED → APPROVED, once the evidence is re-checked (DOMAIN.md §7)."""
-
-    def step():
-        d = _lock(decision)
-        _check(d, Status.APPROVED)
-        _recheck(d, action=_("同意"), user=user)
-        d.status = Status.APPROVED
-        d.save(update_fields=["status"])
-        _log(d, from_status=Status.PROPOSED, to_status=Status.APPROVED, user=user, note=note)
-        return d
-
-    return _refusing_stale(step)
-
-
-def reject(*, decision, user, reason: str) -> Decision:
-    """PROPOSED → REJECTED; a reason is required."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise IllegalTransition(_("驳回必须填写理由"))
-    with transaction.atomic():
-        d = _lock(decision)
-        _check(d, Status.REJECTED)
-        d.status = Status.REJECTED
-        d.rejection_reason = reason
-        d.save(update_fields=["status", "rejection_reason"])
-        _log(d, from_status=Status.PROPOSED, to_status=Status.REJECTED, user=user, note=reason)
-    return d
-
-
-def _next_number(*, county_id: int, year: int) -> int:
-    """The next N for the county-year, under a row lock: no gaps, no repeats, whatever runs at once."""
-    counter = DecisionCounter.objects.select_for_update().filter(county_id=county_id, year=year).first()
-    if counter is None:
-        try:
-            with transaction.atomic():
-                DecisionCounter.objects.create(county_id=county_id, year=year, last=0)
-        except IntegrityError:
-            pass  # a concurrent issuer created it first; we wait for its lock below
-        counter = DecisionCounter.objects.select_for_update().get(county_id=county_id, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last
-
-
-def issue(*, decision, user, decision_date: dt.date | None = None) -> Decision:
-    """APPROVED → ISSUED with the next document number and the date; then the decision's effects.
-
-    A recall (召回 or 组织调整) ends its posting (RECALLED, actual end = decision date), opens a
-    replacement due ``replacement_due_days`` later, and proposes R5 for the sending unit. Issuing a
-    revocation cancels the revoked recall's open replacement. All in one transaction.
-    """
-    decision_date = decision_date or timezone.localdate()
-
-    def step():
-        d = _lock(decision)
-        _check(d, Status.ISSUED)
-        _recheck(d, action=_("签发"), user=user)
-        county = County.objects.get(pk=d.county_id)
-        seq = _next_number(county_id=county.pk, year=decision_date.year)
-        d.number_year, d.number_seq = decision_date.year, seq
-        d.number = format_number(county.name, decision_date.year, seq)
-        d.decision_date = decision_date
-        d.status = Status.ISSUED
-        d.snapshot = take_snapshot(d)
-        d.save()
-        _log(d, from_status=Status.APPROVED, to_status=Status.ISSUED, user=user, note=d.number)
-        if d.is_recall:
-            _apply_recall(d, county=county)
-        if d.kind == Kind.REVOCATION and d.revokes_id:
-            Replacement.objects.filter(decision_id=d.revokes_id, status=Replacement.Status.OPEN).update(
-                status=Replacement.Status.CANCELLED
-            )
-        return d
-
-    return _refusing_stale(step)
-
-
-def _apply_recall(d: Decision, *, county: County) -> None:
-    if d.posting_id is None:
-        return
-    posting = (
-        Posting.objects.select_for_update(of=("self",))
-        .select_related("village", "unit", "cadre")
-        .get(pk=d.posting_id)
-    )
-    policy = Policy.for_county(county)
-    if posting.status == Posting.Status.ACTIVE:
-        end = min(max(d.decision_date, posting.start_date), posting.planned_end_date)
-        posting.status = Posting.Status.RECALLED
-        posting.actual_end_date = end
-        posting.save(update_fields=["status", "actual_end_date"])
-        Replacement.objects.create(
-            decision=d,
-            county=county,
-            township_id=posting.village.township_id,
-            village_id=posting.village_id,
-            unit_id=posting.unit_id,
-            role=posting.role,
-            recalled_posting=posting,
-            opened_on=d.decision_date,
-            due_date=d.decision_date + dt.timedelta(days=policy.replacement_due_days),
-        )
-    if policy.rule_unit_accountability_enabled:
-        d.posting = posting
-        _propose_unit_interview(_Proposer(county, d.decision_date), d)
-
-
-def create_correction(
-    *, decision, user, reason: str, kind: str | None = None, today: dt.date | None = None
-) -> Decision:
-    """A new decision (PROPOSED) that, once issued, revokes ``decision``; the old one never changes."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise IllegalTransition(_("更正或撤销必须填写理由"))
-    kind = kind or Kind.REVOCATION
-    if kind not in Kind.values:
-        raise IllegalTransition(_("决定类型无效"))
-    with transaction.atomic():
-        old = _lock(decision)
-        if old.status != Status.ISSUED:
-            raise IllegalTransition(_("只有已签发的决定需要更正；未签发的决定请直接驳回"))
-        if Decision.objects.filter(revokes=old, status=Status.ISSUED).exists():
-            raise IllegalTransition(_("该决定已被撤销"))
-        new = Decision.objects.create(
-            county_id=old.county_id,
-            township_id=old.township_id,
-            kind=kind,
-            rule=Rule.MANUAL,
-            interviewer=old.interviewer if kind == old.kind else "",
-            cadre_id=old.cadre_id,
-            unit_id=old.unit_id,
-            posting_id=old.posting_id,
-            period_key=f"revokes:{old.pk}",
-            period_start=old.period_start,
-            period_end=old.period_end,
-            basis=reason,
-            revokes=old,
-            proposed_on=today or timezone.localdate(),
-            created_by=user if getattr(user, "is_authenticated", False) else None,
-            evidence={
-                "revokes": {"id": old.pk, "number": old.number, "kind": old.kind},
-                **(old.evidence or {}),
-            },
-        )
-        _log(
-            new,
-            from_status="",
-            to_status=Status.PROPOSED,
-            user=user,
-            note=_("更正 %(number)s：%(reason)s") % {"number": old.number, "reason": reason},
-        )
-    return new
-
-
-# ---------------------------------------------------------------------------------------------
-# Replacements
-
-
-def fulfil_replacements(*, county_id: int | None = None) -> int:
-    """Mark open replacements fulfilled by a later posting to the same village and role from the same unit.
-
-    Set-based: one UPDATE with a correlated subquery (the earliest such posting starting on or
-    after the recall date). Returns the number of replacements fulfilled.
-    """
-    candidates = (
-        Posting.objects.filter(
-            village_id=OuterRef("village_id"),
-            role=OuterRef("role"),
-            unit_id=OuterRef("unit_id"),
-            start_date__gte=OuterRef("opened_on"),
-        )
-        .exclude(pk=OuterRef("recalled_posting_id"))
-        .order_by("start_date", "id")
-    )
-    open_ = Replacement.objects.filter(status=Replacement.Status.OPEN)
-    if county_id is not None:
-        open_ = open_.filter(county_id=county_id)
-    return open_.filter(Exists(candidates)).update(
-        status=Replacement.Status.FULFILLED,
-        fulfilled_by_id=Subquery(candidates.values("id")[:1]),
-        fulfilled_on=Subquery(candidates.values("start_date")[:1]),
-    )
