@@ -19,7 +19,8 @@ from django.utils import timezone
 from cadres.models import Posting
 from core.models import StaffProfile
 from decisions import services
-from decisions.models import Decision, Finding, Inspection
+from decisions.models import Decision
+from inspections.models import Finding, Inspection
 from villages.models import County
 
 INSPECTORS = ("县委组织部 王建国、刘芳", "县纪委监委 赵明", "县委组织部 孙丽、县农业农村局 周涛")

@@ -53,11 +53,11 @@ from decisions.models import (
     Decision,
     DecisionCounter,
     DecisionEvent,
-    Finding,
     IllegalTransition,
     Replacement,
 )
 from decisions.notices import take_snapshot
+from inspections.models import Finding
 from villages.models import County, Policy
 
 log = logging.getLogger(__name__)
@@ -590,43 +590,6 @@ def propose_after_monthly_totals(*, county_id: int, month: dt.date) -> RuleRun:
 def propose_after_ranking(*, county_id: int, year: int, quarter: int) -> RuleRun:
     """Pipeline step: a quarter (and its year) was ranked, so the grade rules R2 and R4 re-run."""
     return rerun_rules(county=county_id, rules={Rule.R2, Rule.R4})
-
-
-def propose_after_finding(*, county_id: int) -> RuleRun:
-    """Pipeline step: a finding changed (or was deleted), so R3 re-runs."""
-    return rerun_rules(county=county_id, rules={Rule.R3})
-
-
-def after_finding_saved(*, finding: Finding) -> None:
-    """Once the finding is committed: recompute its quarter's ranking (its 减分) and run R3.
-
-    Every path that saves or deletes a finding — the pages, the admin — calls this (or
-    ``after_findings_changed``), so each gets the same effects.
-    """
-    after_findings_changed(county_id=finding.inspection.county_id, days=[finding.inspection.date])
-
-
-def after_findings_changed(*, county_id: int, days) -> None:
-    """Findings of ``county_id`` dated ``days`` were saved or deleted: once committed, re-rank each
-    quarter already ranked (its own hand-off then re-runs R2/R4) and re-run R3."""
-    quarters = sorted({(day.year, (day.month - 1) // 3 + 1) for day in days})
-
-    def run():
-        for year, quarter in quarters:
-            _recompute_ranking(county_id=county_id, year=year, quarter=quarter)
-        propose_after_finding(county_id=county_id)
-
-    transaction.on_commit(run)
-
-
-def _recompute_ranking(*, county_id: int, year: int, quarter: int) -> None:
-    """Rank the quarter again, if it has been ranked: a quarter not ranked yet picks the deduction
-    up when it is (ranking an unfinished quarter here would grade cadres on part of it)."""
-    if not QuarterResult.objects.filter(county_id=county_id, year=year, quarter=quarter).exists():
-        return
-    from appraisal.tasks import compute_quarterly_ranking_task
-
-    compute_quarterly_ranking_task.delay(county_id, year, quarter)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from core.scoping import EVERYTHING
 from decisions import demo
-from decisions.models import Decision, Finding, Inspection, Replacement
+from decisions.models import Decision, Replacement
 from decisions.selectors import overdue_replacements
+from inspections.models import Finding, Inspection
 from tests import factories as f
 from tests.decisions.factories import report
 from villages.models import Village
@@ -66,4 +67,3 @@ def test_demo_step_records_inspections_and_moves_proposals_through_every_state(w
 def test_demo_step_does_nothing_at_province_scale(world):
     demo.seed(scale="province", rng=random.Random(1), stdout=io.StringIO())
     assert not Inspection.objects.exists() and not Decision.objects.exists()
-
