@@ -32,7 +32,9 @@ class InspectionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         # inspection page. Findings deleted inline are gone by now, so the dates say what changed.
         inspection = form.instance
         previous_date = form.initial.get("date") if change else None
-        services.findings_changed(county_id=inspection.county_id, days=[inspection.date, previous_date])
+        services.notify_findings_changed(
+            county_id=inspection.county_id, days=[inspection.date, previous_date]
+        )
 
 
 @admin.register(Finding)
@@ -51,10 +53,10 @@ class FindingAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     def delete_model(self, request, obj):
         county_id, day = obj.inspection.county_id, obj.inspection.date
         super().delete_model(request, obj)
-        services.findings_changed(county_id=county_id, days=[day])
+        services.notify_findings_changed(county_id=county_id, days=[day])
 
     def delete_queryset(self, request, queryset):
         changed = list(queryset.values_list("inspection__county_id", "inspection__date").distinct())
         super().delete_queryset(request, queryset)
         for county_id, day in changed:
-            services.findings_changed(county_id=county_id, days=[day])
+            services.notify_findings_changed(county_id=county_id, days=[day])

@@ -1,6 +1,6 @@
 """Hand-offs from inspections to the apps above it (ARCHITECTURE.md "Hand-offs upward").
 
-Sent with ``send()`` once the change is committed (``inspections.services.findings_changed``);
+Sent with ``send()`` once the change is committed (``inspections.services.notify_findings_changed``);
 the receiver lives in ``decisions/pipeline.py`` (re-rank the quarters already ranked, then R3), and
 its error reaches the caller — nothing is swallowed.
 """
