@@ -11,15 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from appraisal.models import AnnualResult, DemocraticRate, Indicator, QuarterResult, Scheme, Score
 from appraisal.schemes import copy_scheme
-
-try:
-    from core.admin import ScopedAdminMixin
-except ImportError:  # pragma: no cover - the registry helper provides it
-
-    class ScopedAdminMixin:
-        def get_queryset(self, request):
-            qs = super().get_queryset(request)
-            return qs if request.user.is_superuser else qs.for_user(request.user)
+from core.admin import ScopedAdminMixin
 
 
 class IndicatorInline(admin.TabularInline):

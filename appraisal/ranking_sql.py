@@ -27,6 +27,7 @@ from django.utils import timezone
 from appraisal.models import Category, DemocraticRate, Indicator, QuarterResult, Scheme, Score, Source
 from appraisal.scoring import COHORT_OF_ROLE
 from core.periods import quarter_bounds, quarter_months
+from inspections.models import Finding, Inspection
 
 # Category → QuarterResult column, in scheme order.
 COLUMNS = {
@@ -75,15 +76,7 @@ def _tables() -> dict[str, str]:
 
 
 def _findings_sql() -> str:
-    """Per cadre, the quarter's §8 finding deductions; an empty set without the decisions models."""
-    try:
-        from decisions.models import Finding, Inspection
-
-        Finding._meta.get_field("deduction")
-        Finding._meta.get_field("cadre")
-        Inspection._meta.get_field("date")
-    except Exception:
-        return "SELECT NULL::bigint AS cadre_id, 0::numeric AS ded WHERE false"
+    """Per cadre, the quarter's §8 finding deductions (``inspections.selectors.deductions_by_cadre``)."""
     return f"""
         SELECT f.cadre_id, sum(f.deduction) AS ded
         FROM {Finding._meta.db_table} f JOIN {Inspection._meta.db_table} i ON i.id = f.inspection_id

@@ -17,12 +17,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Sum
-
 from appraisal.models import Category, Cohort, DemocraticRate, Score, Source
 from cadres.models import Posting
 from core.periods import quarter_bounds, quarter_months
 from diary.selectors import entries_per_cadre
+from inspections.selectors import deductions_by_cadre
 
 TWO = Decimal("0.01")
 ZERO = Decimal("0")
@@ -131,29 +130,6 @@ def _compliant_months(cadre_ids, months) -> dict[int, set]:
     return out
 
 
-def inspection_deductions(
-    *, cadre_ids, first: dt.date, last: dt.date, county_id: int | None = None
-) -> dict[int, Decimal]:
-    """Sum of §8 finding deductions per cadre in the period (the county's inspections); zero while
-    the decisions app has no such model."""
-    try:
-        from decisions.models import Finding
-    except ImportError:
-        return {}
-    try:
-        rows = (
-            Finding.objects.filter(
-                cadre_id__in=cadre_ids, inspection__date__gte=first, inspection__date__lte=last
-            )
-            .values("cadre_id")
-            .annotate(total=Sum("deduction"))
-            .values_list("cadre_id", "total")
-        )
-        return {cadre_id: Decimal(total or 0) for cadre_id, total in rows}
-    except Exception:  # the model exists but not with these fields yet
-        return {}
-
-
 @dataclass
 class Breakdown:
     """One cadre's quarter: points per indicator id, category subtotals and the composite."""
@@ -185,7 +161,7 @@ def compute_breakdowns(
         )
     )
     compliant = _compliant_months(ids, quarter_months(year, quarter))
-    deductions = inspection_deductions(cadre_ids=ids, first=first, last=last, county_id=scheme.county_id)
+    deductions = deductions_by_cadre(cadre_ids=ids, first=first, last=last)
     diary = (
         entries_per_cadre(cadre_ids=ids, first=first, last=last)
         if any(i.source == Source.DIARY for i in indicators)

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "attendance",
     "checkins",
     "diary",
+    "inspections",
     "appraisal",
     "decisions",
     "dashboard",

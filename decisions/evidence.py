@@ -17,7 +17,8 @@ from appraisal.models import AnnualResult, Grade, QuarterResult
 from appraisal.ranking import annual_is_final
 from attendance.models import AttendanceUpload, MonthlyTotal
 from core.periods import month_label
-from decisions.models import Decision, Finding
+from decisions.models import Decision
+from inspections.models import Finding
 from villages.models import Policy
 
 Kind = Decision.Kind

@@ -5,7 +5,8 @@ A lower app sends a plain signal once its change is committed; every receiver is
 
 - confirmed upload → monthly totals (``attendance.signals.totals_changed``) → R1 for that month;
 - scores or a finding → quarter and annual ranking (``appraisal.signals.ranking_changed``) → R2, R4;
-- finding saved through the page or the admin (``after_finding_saved``, below) → re-rank → R3;
+- finding saved or deleted, through the page or the admin (``inspections.signals.findings_changed``)
+  → re-rank each quarter already ranked (its 减分) → R3;
 - new posting (``cadres.signals.posting_created``) → replacement fulfilled.
 
 Each step re-validates the open proposals of its rules and withdraws those whose evidence changed
@@ -15,17 +16,16 @@ never swallowed, so it reaches the log, the task's state or the page.
 
 from __future__ import annotations
 
-from django.db import transaction
-
 from appraisal.models import QuarterResult
 from appraisal.signals import ranking_changed
+from appraisal.tasks import compute_quarterly_ranking_task
 from attendance.signals import totals_changed
 from cadres.signals import posting_created
+from core.periods import quarter_of
 from decisions import tasks
-from decisions.models import Decision, Finding
+from decisions.models import Decision
 from decisions.rules import RuleRun, rerun_rules
-
-Rule = Decision.Rule
+from inspections.signals import findings_changed
 
 
 def on_totals_changed(sender, *, county_id: int, month, **kwargs) -> None:
@@ -40,37 +40,23 @@ def on_posting_created(sender, *, county_id: int, **kwargs) -> None:
     tasks.fulfil_replacements_task.delay(county_id)
 
 
-def connect() -> None:
-    totals_changed.connect(on_totals_changed, dispatch_uid="decisions.pipeline.totals")
-    ranking_changed.connect(on_ranking_changed, dispatch_uid="decisions.pipeline.ranking")
-    posting_created.connect(on_posting_created, dispatch_uid="decisions.pipeline.posting")
+def on_findings_changed(sender, *, county_id: int, days, **kwargs) -> None:
+    after_findings_changed(county_id=county_id, days=days)
 
 
 def propose_after_finding(*, county_id: int) -> RuleRun:
     """Pipeline step: a finding changed (or was deleted), so R3 re-runs."""
-    return rerun_rules(county=county_id, rules={Rule.R3})
-
-
-def after_finding_saved(*, finding: Finding) -> None:
-    """Once the finding is committed: recompute its quarter's ranking (its 减分) and run R3.
-
-    Every path that saves or deletes a finding — the pages, the admin — calls this (or
-    ``after_findings_changed``), so each gets the same effects.
-    """
-    after_findings_changed(county_id=finding.inspection.county_id, days=[finding.inspection.date])
+    return rerun_rules(county=county_id, rules={Decision.Rule.R3})
 
 
 def after_findings_changed(*, county_id: int, days) -> None:
-    """Findings of ``county_id`` dated ``days`` were saved or deleted: once committed, re-rank each
-    quarter already ranked (its own hand-off then re-runs R2/R4) and re-run R3."""
-    quarters = sorted({(day.year, (day.month - 1) // 3 + 1) for day in days})
-
-    def run():
-        for year, quarter in quarters:
-            _recompute_ranking(county_id=county_id, year=year, quarter=quarter)
-        propose_after_finding(county_id=county_id)
-
-    transaction.on_commit(run)
+    """Findings of ``county_id`` dated ``days`` were saved or deleted (and committed: the signal is
+    sent on commit): re-rank each quarter already ranked (its own hand-off then re-runs R2/R4) and
+    re-run R3."""
+    quarters = sorted({quarter_of(day) for day in days})
+    for year, quarter in quarters:
+        _recompute_ranking(county_id=county_id, year=year, quarter=quarter)
+    propose_after_finding(county_id=county_id)
 
 
 def _recompute_ranking(*, county_id: int, year: int, quarter: int) -> None:
@@ -78,6 +64,11 @@ def _recompute_ranking(*, county_id: int, year: int, quarter: int) -> None:
     up when it is (ranking an unfinished quarter here would grade cadres on part of it)."""
     if not QuarterResult.objects.filter(county_id=county_id, year=year, quarter=quarter).exists():
         return
-    from appraisal.tasks import compute_quarterly_ranking_task
-
     compute_quarterly_ranking_task.delay(county_id, year, quarter)
+
+
+def connect() -> None:
+    totals_changed.connect(on_totals_changed, dispatch_uid="decisions.pipeline.totals")
+    ranking_changed.connect(on_ranking_changed, dispatch_uid="decisions.pipeline.ranking")
+    posting_created.connect(on_posting_created, dispatch_uid="decisions.pipeline.posting")
+    findings_changed.connect(on_findings_changed, dispatch_uid="decisions.pipeline.findings")

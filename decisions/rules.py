@@ -48,8 +48,9 @@ from cadres.models import Posting
 from core.history import COMMAND, current_path
 from core.periods import month_end, next_month, previous_quarter, quarter_bounds
 from decisions.evidence import stale_reason
-from decisions.models import Decision, DecisionEvent, Finding
+from decisions.models import Decision, DecisionEvent
 from decisions.transitions import OPEN_STATUSES, withdraw
+from inspections.models import Finding
 from villages.models import County, Policy
 
 Status = Decision.Status

@@ -1,16 +1,17 @@
-"""Reads for the decision and inspection pages; every function takes the user's ``Area``."""
+"""Reads for the decision pages; every function takes the user's ``Area``."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from core.scoping import Area
-from decisions.models import Decision, DecisionEvent, Finding, Inspection, Replacement
+from decisions.models import Decision, DecisionEvent, Replacement
+from inspections.models import Finding, Inspection
 
 PERIOD_RE = re.compile(r"^(?P<year>\d{4})(?:-?Q(?P<quarter>[1-4])|-(?P<month>0[1-9]|1[0-2]))?$")
 
@@ -205,22 +206,13 @@ def overdue_replacements(area: Area, today: dt.date):
     )
 
 
-def inspection_list(area: Area, *, kind="", township_id=None, year=None):
-    qs = (
-        Inspection.objects.for_area(area)
-        .select_related("county")
-        .annotate(
-            n_findings=Count("findings", distinct=True),
-            n_serious=Count("findings", filter=Q(findings__severity=Finding.Severity.SERIOUS), distinct=True),
-        )
+def proposals_from_findings(area: Area, findings):
+    """The R3 decisions proposed from ``findings`` (their evidence period is ``finding:<id>``)."""
+    return (
+        Decision.objects.for_area(area)
+        .filter(rule=Decision.Rule.R3, period_key__in=[f"finding:{f.pk}" for f in findings])
+        .select_related("cadre")
     )
-    if kind:
-        qs = qs.filter(kind=kind)
-    if township_id:
-        qs = qs.filter(villages__township_id=township_id).distinct()
-    if year:
-        qs = qs.filter(date__year=year)
-    return qs.order_by("-date", "-id")
 
 
 _MONTH_RANGE = re.compile(r"^(\d{4})-(\d{2})(?:~(\d{4})-(\d{2}))?$")

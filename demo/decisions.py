@@ -18,8 +18,9 @@ from django.db import transaction
 from cadres.models import Posting
 from core import periods
 from decisions import rules, workflow
-from decisions.models import Decision, Finding, Inspection
+from decisions.models import Decision
 from demo.county import demo_county
+from inspections.models import Finding, Inspection
 
 INSPECTORS = ("县委组织部 王建国、刘芳", "县纪委监委 赵明", "县委组织部 孙丽、县农业农村局 周涛")
 FINDINGS = (

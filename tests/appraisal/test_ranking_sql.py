@@ -16,7 +16,7 @@ from django.db import connection
 from appraisal.models import Category, Indicator, QuarterResult, Source
 from appraisal.ranking import _compute_quarter_python, compute_all_counties, compute_quarterly_ranking
 from cadres.models import Posting
-from decisions.models import Finding, Inspection
+from inspections.models import Finding, Inspection
 from tests.appraisal.factories import MonthlyTotalFactory, posted, rate, score, small_scheme
 from villages.models import Policy
 

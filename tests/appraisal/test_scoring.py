@@ -117,7 +117,7 @@ def test_inspection_findings_of_the_quarter_add_to_deductions(world):
     decisions_models = pytest.importorskip("decisions.models")
     if not hasattr(decisions_models, "Finding"):
         pytest.skip("decisions.models.Finding 尚未提供")
-    from decisions.models import Finding, Inspection
+    from inspections.models import Finding, Inspection
 
     scheme = small_scheme(world.county_a)
     score(world.cadre_a1, scheme, "工作实绩", "60")
@@ -145,7 +145,7 @@ def test_inspection_findings_of_the_quarter_add_to_deductions(world):
 def test_inspection_findings_fill_the_schemes_inspection_indicator(world):
     pytest.importorskip("decisions.models")
     from appraisal.schemes import create_default_scheme
-    from decisions.models import Finding, Inspection
+    from inspections.models import Finding, Inspection
 
     scheme = create_default_scheme(county=world.county_a, year=2026)
     inspection = Inspection.objects.create(

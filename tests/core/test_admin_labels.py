@@ -2,7 +2,7 @@
 
 from django.apps import apps
 
-APPS = ("core", "villages", "cadres", "attendance", "appraisal", "decisions")
+APPS = ("core", "villages", "cadres", "attendance", "inspections", "appraisal", "decisions")
 
 
 def test_every_field_has_a_verbose_name():

@@ -17,18 +17,18 @@ from attendance.models import AttendanceRecord, AttendanceUpload, LeaveRequest, 
 from cadres.models import Cadre, DispatchingUnit, Posting
 from checkins.models import CheckIn
 from core.models import ImportBatch, JobRun, StaffProfile, TaskFailure
-from decisions.models import Decision, Finding, Inspection, Replacement
+from decisions.models import Decision, Replacement
 from diary.models import Entry, EntryPhoto, Item
+from inspections.models import Finding, Inspection
 from tests.appraisal.factories import small_scheme
 from tests.decisions.factories import (
-    FindingFactory,
-    InspectionFactory,
     accepted_upload,
     annual_result,
     monthly_total,
     proposal,
     quarter_result,
 )
+from tests.inspections.factories import FindingFactory, InspectionFactory
 from villages.models import County, Policy, Township, Village, VillageFence, VillageTag
 
 pytestmark = pytest.mark.django_db

@@ -68,7 +68,7 @@ def test_a_nul_in_a_form_field_is_refused(world, client_for):
         {"date": "2026-03-10", "kind": "UNANNOUNCED", "inspectors": "王明\x00", "villages": [world.v_a1.pk]},
     )
     assert response.status_code in (200, 400)
-    from decisions.models import Inspection
+    from inspections.models import Inspection
 
     assert not Inspection.objects.exists()
 

@@ -1,15 +1,13 @@
 """Rows the decision rules read, created directly: monthly totals, accepted uploads, appraisal
-results, inspections and findings, and decisions in any state."""
+results, and decisions in any state (inspections and findings: ``tests.inspections.factories``)."""
 
 import datetime as dt
 from decimal import Decimal
 
-import factory
-
 from attendance.models import AttendanceUpload, MonthlyTotal
 from core.periods import month_end
 from decisions import rules, workflow
-from decisions.models import Decision, Finding, Inspection
+from decisions.models import Decision
 
 
 def month_days(month: dt.date) -> int:
@@ -64,29 +62,6 @@ def report(posting, months_and_compliance, *, accepted=True):
         ):
             accepted_upload(posting.village.township, month)
         monthly_total(posting, month, compliant=compliant)
-
-
-class InspectionFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Inspection
-
-    county = None
-    date = dt.date(2026, 3, 10)
-    kind = Inspection.Kind.UNANNOUNCED
-    inspectors = "县委组织部 王明、李华"
-
-
-class FindingFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Finding
-
-    inspection = None
-    cadre = None
-    village = None
-    severity = Finding.Severity.MINOR
-    handling = Finding.Handling.EDUCATION
-    description = "驻村日志记录不全"
-    deduction = Decimal("0")
 
 
 def proposal(

@@ -16,7 +16,8 @@ from decisions import rules, workflow
 from decisions.models import Decision, IllegalTransition
 from tests.attendance.helpers import long_xlsx
 from tests.decisions.conftest import FEB, JAN, TODAY
-from tests.decisions.factories import FindingFactory, InspectionFactory, proposal, quarter_result, report
+from tests.decisions.factories import proposal, quarter_result, report
+from tests.inspections.factories import FindingFactory, InspectionFactory
 from villages.models import Policy
 
 Status = Decision.Status

@@ -11,9 +11,11 @@ from django.urls import reverse
 from appraisal.models import QuarterResult, Scheme
 from appraisal.ranking import rank_quarter_and_year
 from appraisal.scores import import_scores
-from decisions.models import Decision, Finding, Inspection, Replacement
+from decisions.models import Decision, Replacement
+from inspections.models import Finding, Inspection
 from tests import factories as f
-from tests.decisions.factories import InspectionFactory, issued
+from tests.decisions.factories import issued
+from tests.inspections.factories import InspectionFactory
 
 RECALL_DAY = dt.date(2026, 3, 10)
 
@@ -29,7 +31,7 @@ def test_a_finding_saved_in_the_admin_re_ranks_the_quarter_and_proposes_r3(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("admin:decisions_finding_add"),
+            reverse("admin:inspections_finding_add"),
             {
                 "inspection": inspection.pk,
                 "cadre": world.cadre_a1.pk,
@@ -50,7 +52,7 @@ def test_a_finding_saved_in_the_admin_re_ranks_the_quarter_and_proposes_r3(
 
     # Deleting it in the admin withdraws the proposal, like editing it on the page would.
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("admin:decisions_finding_delete", args=[finding.pk]), {"post": "yes"})
+        client.post(reverse("admin:inspections_finding_delete", args=[finding.pk]), {"post": "yes"})
     recall.refresh_from_db()
     assert recall.status == Decision.Status.WITHDRAWN and recall.withdrawal_reason == "督查发现的问题已删除"
 

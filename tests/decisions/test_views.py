@@ -1,4 +1,4 @@
-"""Decision and inspection pages: owner 200, another area 404, township staff read only."""
+"""Decision pages: owner 200, another area 404, township staff read only."""
 
 import datetime as dt
 import io
@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from decisions.exports import EXPORT_HEADER
-from decisions.models import Decision, Finding, Inspection
-from tests.decisions.factories import FindingFactory, InspectionFactory, issued, proposal
+from decisions.models import Decision
+from tests.decisions.factories import issued, proposal
 
 S = Decision.Status
 
@@ -257,137 +257,6 @@ def test_run_rules_button_proposes_for_the_staff_county(world, client_for):
     assert response.status_code == 302
     assert list(Decision.objects.values_list("county__code", flat=True)) == ["150523"]
     assert client_for(world.township_a1).post(reverse("decisions:run_rules")).status_code == 403
-
-
-# ------------------------------------------------------------------------------------ inspections
-
-
-def test_org_staff_record_an_inspection_with_scoped_choices(world, client_for):
-    client = client_for(world.county_staff)
-    form = client.get(reverse("decisions:inspection_create")).context["form"]
-    assert list(form.fields["county"].queryset) == [world.county_a]
-    assert world.v_b1 not in form.fields["villages"].queryset
-    response = client.post(
-        reverse("decisions:inspection_create"),
-        {
-            "county": world.county_a.pk,
-            "date": "2026-03-10",
-            "kind": "SURPRISE",
-            "inspectors": "王明",
-            "villages": [world.v_a1.pk],
-            "cadres": [world.cadre_a1.pk],
-            "notes": "夜间突击查岗",
-        },
-    )
-    inspection = Inspection.objects.get()
-    assert response.status_code == 302
-    assert list(inspection.villages.all()) == [world.v_a1]
-    refused = client.post(
-        reverse("decisions:inspection_create"),
-        {
-            "county": world.county_a.pk,
-            "date": "2026-03-10",
-            "kind": "SURPRISE",
-            "inspectors": "王明",
-            "villages": [world.v_b1.pk],
-        },
-    )
-    assert refused.status_code == 200 and Inspection.objects.count() == 1
-
-
-def test_recording_a_serious_finding_proposes_a_recall_on_commit(
-    world, client_for, django_capture_on_commit_callbacks
-):
-    inspection = InspectionFactory(county=world.county_a)
-    client = client_for(world.county_staff)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("decisions:finding_create", args=[inspection.pk]),
-            {
-                "cadre": world.cadre_a1.pk,
-                "village": world.v_a1.pk,
-                "severity": "SERIOUS",
-                "handling": "RECALL",
-                "description": "连续多日不在岗",
-                "deduction": "5",
-            },
-        )
-    assert response.status_code == 302
-    finding = Finding.objects.get()
-    d = Decision.objects.get(rule="R3")
-    assert d.period_key == f"finding:{finding.pk}"
-    page = client.get(reverse("decisions:inspection_detail", args=[inspection.pk])).content.decode()
-    assert "连续多日不在岗" in page and reverse("decisions:detail", args=[d.pk]) in page
-
-
-def test_a_finding_with_a_deduction_asks_the_appraisal_to_rank_the_quarter_again(
-    world, client_for, django_capture_on_commit_callbacks, monkeypatch
-):
-    calls = []
-    monkeypatch.setattr("decisions.pipeline._recompute_ranking", lambda **kw: calls.append(kw))
-    inspection = InspectionFactory(county=world.county_a, date=dt.date(2026, 5, 3))
-    with django_capture_on_commit_callbacks(execute=True):
-        client_for(world.county_staff).post(
-            reverse("decisions:finding_create", args=[inspection.pk]),
-            {
-                "cadre": world.cadre_a1.pk,
-                "severity": "MINOR",
-                "handling": "EDUCATION",
-                "description": "日志不全",
-                "deduction": "2",
-            },
-        )
-    assert calls == [{"county_id": world.county_a.pk, "year": 2026, "quarter": 2}]
-
-
-def test_a_negative_deduction_is_refused_by_the_form(world, client_for):
-    inspection = InspectionFactory(county=world.county_a)
-    response = client_for(world.county_staff).post(
-        reverse("decisions:finding_create", args=[inspection.pk]),
-        {
-            "severity": "MINOR",
-            "handling": "EDUCATION",
-            "description": "x",
-            "deduction": "-1",
-        },
-    )
-    assert response.status_code == 200 and not Finding.objects.exists()
-
-
-def test_inspection_pages_are_scoped(world, client_for):
-    inspection = InspectionFactory(county=world.county_a)
-    inspection.villages.add(world.v_a1)
-    FindingFactory(inspection=inspection, cadre=world.cadre_a1)
-    assert (
-        client_for(world.county_staff)
-        .get(reverse("decisions:inspection_list"))
-        .context["page"]
-        .paginator.count
-        == 1
-    )
-    assert (
-        client_for(world.outsider).get(reverse("decisions:inspection_list")).context["page"].paginator.count
-        == 0
-    )
-    assert (
-        client_for(world.outsider)
-        .get(reverse("decisions:inspection_detail", args=[inspection.pk]))
-        .status_code
-        == 404
-    )
-    assert (
-        client_for(world.outsider).get(reverse("decisions:inspection_edit", args=[inspection.pk])).status_code
-        == 404
-    )
-    own = client_for(world.township_a1)
-    assert own.get(reverse("decisions:inspection_detail", args=[inspection.pk])).status_code == 200
-    assert own.get(reverse("decisions:inspection_create")).status_code == 403
-    assert (
-        client_for(world.township_a2)
-        .get(reverse("decisions:inspection_detail", args=[inspection.pk]))
-        .status_code
-        == 404
-    )
 
 
 def test_the_unit_interview_pages_name_the_unit(world, client_for, recall):

@@ -6,9 +6,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from core.scoping import EVERYTHING
-from decisions.models import Decision, Finding, Inspection, Replacement
+from decisions.models import Decision, Replacement
 from decisions.selectors import overdue_replacements
 from demo import decisions as demo_decisions
+from inspections.models import Finding, Inspection
 from tests import factories as f
 from tests.decisions.factories import report
 from villages.models import Village

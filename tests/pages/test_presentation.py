@@ -10,7 +10,8 @@ from django.utils import translation
 from core.idcard import mask
 from decisions.models import Decision
 from decisions.selectors import period_label
-from tests.decisions.factories import FindingFactory, InspectionFactory, issued, proposal
+from tests.decisions.factories import issued, proposal
+from tests.inspections.factories import FindingFactory, InspectionFactory
 
 
 def test_mask_keeps_region_and_last_four():
@@ -61,8 +62,8 @@ def test_evidence_periods_read_as_words(world):
 
 
 def test_the_decision_page_never_shows_an_internal_key(world, client_for):
-    from decisions.models import Finding
     from decisions.rules import propose_decisions
+    from inspections.models import Finding
 
     inspection = InspectionFactory(county=world.county_a, date=dt.date(2026, 3, 13))
     FindingFactory(

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core.scoping import area_for
-from decisions.models import Inspection
-from decisions.views import can_act
 from diary.selectors import records_review
+from inspections.models import Inspection
+from inspections.views import can_act
 
 DEFAULT_REVIEW_DAYS = 90
 
@@ -90,7 +90,7 @@ def inspection_records(request, pk):
         )
     return render(
         request,
-        "decisions/inspection_records.html",
+        "inspections/inspection_records.html",
         {
             "inspection": inspection,
             "first": first,

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from decisions.models import Finding, Inspection
 from diary.services import ItemDraft, close_item, write_entry
-from tests.decisions.factories import InspectionFactory
+from inspections.models import Finding, Inspection
+from tests.inspections.factories import InspectionFactory
 
 DAY = dt.date(2026, 10, 20)
 

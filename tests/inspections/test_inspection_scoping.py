@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from decisions.models import Finding
-from tests.decisions.factories import FindingFactory, InspectionFactory
+from inspections.models import Finding
+from tests.inspections.factories import FindingFactory, InspectionFactory
 
 pytestmark = pytest.mark.django_db
 

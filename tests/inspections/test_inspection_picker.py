@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.urls import reverse
 
-from decisions.models import Inspection
+from inspections.models import Inspection
 from tests import factories as f
 
 
