@@ -3,6 +3,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from dashboard import views as dashboard_views
+from registry import urls as registry_urls
+from villages import urls as villages_urls
 
 admin.site.site_header = _("驻村干部管理系统")
 admin.site.site_title = _("驻村干部管理系统")
@@ -14,7 +16,8 @@ urlpatterns = [
     path("", dashboard_views.home, name="dashboard"),
     path("remind/", dashboard_views.remind, name="remind"),
     path("", include("core.urls")),
-    path("villages/", include("villages.urls")),
+    # One namespace for the village pages and the registry import below them (villages:…).
+    path("villages/", include((villages_urls.urlpatterns + registry_urls.urlpatterns, "villages"))),
     path("cadres/", include("cadres.urls")),
     path("attendance/", include("attendance.urls")),
     path("appraisal/", include("appraisal.urls")),
