@@ -202,7 +202,9 @@ def _cadre_message(other, start: dt.date, end: dt.date, area: Area) -> str:
         }
     with translation.override(None):
         role = str(Posting.Role(other["role"]).label)
-    return _("该干部在 %(start)s 至 %(end)s 已选派到%(village)s（%(role)s），同一干部同一天只能有一个选派") % {
+    return _(
+        "该干部在 %(start)s 至 %(end)s 已选派到%(village)s（%(role)s），同一干部同一天只能有一个选派"
+    ) % {
         "start": start.isoformat(),
         "end": end.isoformat(),
         "village": other["village__name"],
