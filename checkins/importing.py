@@ -18,7 +18,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +26,7 @@ from attendance.importing import CellError
 from cadres.models import Cadre
 from checkins.models import CheckIn
 from checkins.services import LOCAL, Judge
-from core import intake
+from core import bulk, intake
 from core.xlsx import SpreadsheetRejected, cell_ref, cell_text
 
 HEADERS = ("身份证号", "姓名", "打卡时间", "纬度", "经度", "精度(米)", "备注")
@@ -291,7 +291,9 @@ def import_checkins(*, file, user=None) -> ImportResult:
         result.errors = [CellError("", exc.message)]
         return result
     result.sheet = sheet
-    errors: list[CellError] = [CellError(cell_ref(sheet, r + 1, c), str(intake.control_message)) for r, c in control]
+    errors: list[CellError] = [
+        CellError(cell_ref(sheet, r + 1, c), str(intake.control_message)) for r, c in control
+    ]
     parsed = _parse(sheet, rows, errors)
     cadres = _cadres({p.id_number for p in parsed}, user)
     id_col = _header_index(rows)
@@ -371,65 +373,11 @@ def _error_order(error: CellError):
     return (int(m.group(2)), len(m.group(1)), m.group(1)) if m else (0, 0, "")
 
 
-def _copy_value(value) -> str:
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, (dt.datetime, dt.date)):
-        return value.isoformat()
-    text = str(value)
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
 def write_rows(rows: list[tuple]) -> int:
     """Insert check-in rows (values in ``COLUMNS`` order), skipping any (cadre, at) already stored.
 
-    Returns how many were new. PostgreSQL: COPY into a temporary table, then one INSERT … SELECT
-    … ON CONFLICT DO NOTHING; elsewhere batched INSERT … ON CONFLICT DO NOTHING.
+    Returns how many were new (``core.bulk.insert_new``: COPY and one INSERT … ON CONFLICT DO
+    NOTHING on PostgreSQL, batched INSERT … ON CONFLICT DO NOTHING elsewhere).
     """
-    table = CheckIn._meta.db_table
-    names = ", ".join(COLUMNS)
-    created = 0
-    with transaction.atomic(), connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute(f"CREATE TEMP TABLE _checkin_load (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP")
-            cur.execute("ALTER TABLE _checkin_load DROP COLUMN id")
-            with cur.cursor.copy(f"COPY _checkin_load ({names}) FROM STDIN") as copy:
-                lines = []
-                for row in rows:
-                    lines.append("\t".join(_copy_value(v) for v in row) + "\n")
-                    if len(lines) >= 20000:
-                        copy.write("".join(lines))
-                        lines = []
-                if lines:
-                    copy.write("".join(lines))
-            cur.execute(
-                f"INSERT INTO {table} ({names}) SELECT {names} FROM _checkin_load "
-                "ON CONFLICT (cadre_id, at) DO NOTHING"
-            )
-            created = max(cur.rowcount, 0)
-            cur.execute("DROP TABLE _checkin_load")
-            if created >= 20000:
-                cur.execute(f"ANALYZE {table}")
-        else:
-            ops = connection.ops
-            sql = (
-                f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(COLUMNS))}) "
-                "ON CONFLICT (cadre_id, at) DO NOTHING"
-            )
-            batch = []
-            for row in rows:
-                row = list(row)
-                row[2] = ops.adapt_datetimefield_value(row[2])
-                row[3] = ops.adapt_datefield_value(row[3])
-                row[14] = ops.adapt_datetimefield_value(row[14])
-                batch.append(row)
-                if len(batch) >= 5000:
-                    cur.executemany(sql, batch)
-                    created += max(cur.rowcount, 0)
-                    batch = []
-            if batch:
-                cur.executemany(sql, batch)
-                created += max(cur.rowcount, 0)
-    return created
+    with transaction.atomic():
+        return bulk.insert_new(CheckIn, COLUMNS, rows, conflict=("cadre", "at"))
