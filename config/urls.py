@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from dashboard import urls_villages as village_page_urls
 from dashboard import views as dashboard_views
 from registry import urls as registry_urls
 from villages import urls as villages_urls
@@ -16,8 +17,16 @@ urlpatterns = [
     path("", dashboard_views.home, name="dashboard"),
     path("remind/", dashboard_views.remind, name="remind"),
     path("", include("core.urls")),
-    # One namespace for the village pages and the registry import below them (villages:…).
-    path("villages/", include((villages_urls.urlpatterns + registry_urls.urlpatterns, "villages"))),
+    # One namespace (villages:…) for the village pages, their fences and the registry import.
+    path(
+        "villages/",
+        include(
+            (
+                village_page_urls.urlpatterns + villages_urls.urlpatterns + registry_urls.urlpatterns,
+                "villages",
+            )
+        ),
+    ),
     path("cadres/", include("cadres.urls")),
     path("attendance/", include("attendance.urls")),
     path("appraisal/", include("appraisal.urls")),
