@@ -235,7 +235,7 @@ def _attendance_matrix_township(ctx: Context, result: Result) -> None:
 
 
 def _registry_50k(ctx: Context, result: Result) -> None:
-    import_registry = lazy("villages.registry", "import_registry")
+    import_registry = lazy("registry.importing", "import_registry")
     path = ctx.workdir / "registry.xlsx"
     result.rows, _rss = in_child(lambda: workbooks.registry_workbook(path, scale=ctx.scale))
 

@@ -6,6 +6,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from cadres.accounts import create_accounts, credentials_workbook
+from cadres.forms import PostingAdminForm
 from cadres.models import Cadre, DispatchingUnit, Posting
 from cadres.services import announce_new_postings
 from core.admin import ScopedAdminMixin
@@ -76,6 +77,7 @@ class CadreAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(Posting)
 class PostingAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    form = PostingAdminForm  # the posting rules, with the page's messages
     list_display = (
         "cadre",
         "id_number",

@@ -1,12 +1,13 @@
 """Posting forms for organization staff. Every choice is limited to the user's area.
 
-The overlap rules live in ``cadres.services.posting_conflicts`` (``Posting.clean`` calls it),
-so the form shows the same Chinese message the admin and the registry import show.
+The posting rules live in ``cadres.services`` (``PostingRulesMixin`` asks them of every posting
+form, the admin's too), so a form shows the same Chinese message the registry import shows.
 """
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cadres import services
 from cadres.models import Cadre, DispatchingUnit, Posting
 from villages.models import Village
 
@@ -28,7 +29,42 @@ class UnitChoiceField(forms.ModelChoiceField):
         return f"{obj.name}（{obj.get_level_display()}）"
 
 
-class PostingCreateForm(forms.ModelForm):
+class PostingRulesMixin:
+    """For a ModelForm of ``Posting``: once the form has built its posting, the posting rules
+    (``cadres.services.posting_conflicts``) are asked of it; each reason is a form error."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        posting = self.instance
+        if not (posting.start_date and posting.planned_end_date):
+            return
+        for problem in services.posting_conflicts(
+            cadre_id=posting.cadre_id,
+            village_id=posting.village_id,
+            role=posting.role,
+            start=posting.start_date,
+            end=posting.end_date,
+            exclude_id=posting.pk,
+        ):
+            self.add_error(None, problem)
+
+
+class PostingAdminForm(PostingRulesMixin, forms.ModelForm):
+    class Meta:
+        model = Posting
+        fields = [
+            "cadre",
+            "village",
+            "unit",
+            "role",
+            "start_date",
+            "planned_end_date",
+            "actual_end_date",
+            "status",
+        ]
+
+
+class PostingCreateForm(PostingRulesMixin, forms.ModelForm):
     cadre = CadreChoiceField(label=_("干部"), queryset=Cadre.objects.none())
     village = VillageChoiceField(label=_("村"), queryset=Village.objects.none())
     unit = UnitChoiceField(label=_("派出单位"), queryset=DispatchingUnit.objects.none())
@@ -55,7 +91,7 @@ class PostingCreateForm(forms.ModelForm):
         return data
 
 
-class PostingEndForm(forms.ModelForm):
+class PostingEndForm(PostingRulesMixin, forms.ModelForm):
     """End a posting: its actual last day and why it ended (期满 or 调整)."""
 
     END_STATUSES = (Posting.Status.COMPLETED, Posting.Status.TRANSFERRED)

@@ -1,6 +1,5 @@
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -227,14 +226,3 @@ class Posting(models.Model):
     @classmethod
     def area_q(cls, area):
         return area.q(county="village__township__county_id", township="village__township_id", cadre="cadre_id")
-
-    def clean(self):
-        from cadres.services import posting_conflicts
-
-        problems = posting_conflicts(
-            cadre_id=self.cadre_id, village_id=self.village_id, role=self.role,
-            start=self.start_date, end=self.end_date if self.start_date and self.planned_end_date else None,
-            exclude_id=self.pk,
-        )
-        if problems:
-            raise ValidationError(problems)

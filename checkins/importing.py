@@ -16,14 +16,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres.models import Cadre
 from checkins.models import CheckIn
 from checkins.services import LOCAL, Judge
-from core import intake
+from core import bulk, intake
 from core.intake.cells import (
     CellError,
     find_header,
@@ -320,65 +320,13 @@ def _cell_of(sheet, rows, header_index, row, header) -> str:
     return cell_ref(sheet, row, 0)
 
 
-def _copy_value(value) -> str:
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, (dt.datetime, dt.date)):
-        return value.isoformat()
-    text = str(value)
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
 def write_rows(rows: list[tuple]) -> int:
     """Insert check-in rows (values in ``COLUMNS`` order), skipping any (cadre, at) already stored.
 
-    Returns how many were new. PostgreSQL: COPY into a temporary table, then one INSERT … SELECT
-    … ON CONFLICT DO NOTHING; elsewhere batched INSERT … ON CONFLICT DO NOTHING.
+    Returns how many were new (``core.bulk.insert_new``: COPY and one INSERT … ON CONFLICT DO
+    NOTHING on PostgreSQL, batched INSERT … ON CONFLICT DO NOTHING elsewhere).
     """
-    table = CheckIn._meta.db_table
-    names = ", ".join(COLUMNS)
-    created = 0
-    with transaction.atomic(), connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute(f"CREATE TEMP TABLE _checkin_load (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP")
-            cur.execute("ALTER TABLE _checkin_load DROP COLUMN id")
-            with cur.cursor.copy(f"COPY _checkin_load ({names}) FROM STDIN") as copy:
-                lines = []
-                for row in rows:
-                    lines.append("\t".join(_copy_value(v) for v in row) + "\n")
-                    if len(lines) >= 20000:
-                        copy.write("".join(lines))
-                        lines = []
-                if lines:
-                    copy.write("".join(lines))
-            cur.execute(
-                f"INSERT INTO {table} ({names}) SELECT {names} FROM _checkin_load "
-                "ON CONFLICT (cadre_id, at) DO NOTHING"
-            )
-            created = max(cur.rowcount, 0)
-            cur.execute("DROP TABLE _checkin_load")
-            if created >= 20000:
-                cur.execute(f"ANALYZE {table}")
-        else:
-            ops = connection.ops
-            sql = (
-                f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(COLUMNS))}) "
-                "ON CONFLICT (cadre_id, at) DO NOTHING"
-            )
-            batch = []
-            for row in rows:
-                row = list(row)
-                row[2] = ops.adapt_datetimefield_value(row[2])
-                row[3] = ops.adapt_datefield_value(row[3])
-                row[14] = ops.adapt_datetimefield_value(row[14])
-                batch.append(row)
-                if len(batch) >= 5000:
-                    cur.executemany(sql, batch)
-                    created += max(cur.rowcount, 0)
-                    batch = []
-            if batch:
-                cur.executemany(sql, batch)
-                created += max(cur.rowcount, 0)
-    return created
+    with transaction.atomic():
+        return bulk.insert_new(CheckIn, COLUMNS, rows, conflict=("cadre", "at"))

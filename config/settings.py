@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "core",
     "villages",
     "cadres",
+    "registry",
     "attendance",
     "checkins",
     "diary",

@@ -26,7 +26,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from cadres.models import Cadre, DispatchingUnit, Posting
-from core import idcard
+from core import bulk, idcard
 from core.models import StaffProfile
 from core.pinyin import initials
 from demo.logins import staff_logins
@@ -357,17 +357,8 @@ def _ensure_tags() -> list[VillageTag]:
 
 
 def _write(model, rows: list[dict], *, with_id: bool = True) -> None:
-    if not rows:
-        return
-    if connection.vendor == "postgresql":
-        columns = list(rows[0])
-        table = connection.ops.quote_name(model._meta.db_table)
-        sql = f"COPY {table} ({', '.join(connection.ops.quote_name(c) for c in columns)}) FROM STDIN"
-        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row(tuple(row.values()))
-    else:
-        model.objects.bulk_create([model(**row) for row in rows], batch_size=2000)
+    if rows:
+        bulk.insert(model, list(rows[0]), (tuple(row.values()) for row in rows))
 
 
 def seed(*, scale: str, rng, stdout, counties: int | None = None, today: dt.date | None = None) -> None:

@@ -12,9 +12,9 @@ from appraisal.scores import import_scores
 from cadres.models import Cadre
 from core.history import ADMIN, IMPORT, PAGE
 from core.models import ImportBatch
+from registry.importing import import_registry
 from tests.appraisal.factories import ind, small_scheme
 from tests.registry.workbooks import good_data, id_number
-from villages.registry import import_registry
 
 
 def test_an_overwritten_and_then_cleared_score_keeps_its_earlier_values_with_who_and_the_path(

@@ -245,7 +245,8 @@ def test_a_nul_in_an_attendance_upload_ends_rejected_with_its_cell(world, client
 
 
 def test_a_nul_in_a_registry_cell_is_a_cell_error(world):
-    from villages.registry import HEADERS, import_registry
+    from registry.importing import import_registry
+    from registry.parse import HEADERS
 
     data = hostile.with_control_character(
         list(HEADERS["乡镇"]), ["150523", "开鲁县", "150523102", "新镇"], sheet_name="乡镇"

@@ -55,11 +55,11 @@ def test_posting_form_refuses_a_second_first_secretary(world, client_for):
 
 
 def test_posting_form_shows_database_refusal_as_form_error(world, client_for, monkeypatch):
-    # A write racing past the check: the form's check (``Posting.clean``, which the ModelForm runs)
-    # finds nothing, the database constraint refuses the row, and the page explains it with the
-    # conflict it finds afterwards. Patching ``Posting.clean`` itself reaches the form whatever
-    # way ``clean`` finds ``posting_conflicts``; the spy proves the refusal came from the database.
-    monkeypatch.setattr(Posting, "clean", lambda self: None)
+    # A write racing past the check: the form's check (``PostingRulesMixin``, which asks
+    # ``cadres.services.posting_conflicts``) finds nothing, the database constraint refuses the row,
+    # and the page explains it with the conflict it finds afterwards (the view's own reference to
+    # ``posting_conflicts``, spied on); the spy proves the refusal came from the database.
+    monkeypatch.setattr("cadres.services.posting_conflicts", lambda **kwargs: [])
     explained = []
     real_conflicts = cadres_views.posting_conflicts
 

@@ -1,4 +1,4 @@
-"""The fast paths of the registry import give the same rows as the plain ones (see villages/registry.py)."""
+"""The fast paths of the registry import give the same rows as the plain ones (see registry/write.py and core/bulk.py)."""
 
 import pytest
 from django.utils import timezone
@@ -6,9 +6,9 @@ from django.utils import timezone
 from cadres.models import Cadre, Posting
 from core import idcard
 from core.pinyin import initials, memoised_initials
+from registry import importing
+from registry.importing import import_registry
 from tests.registry.workbooks import good_data
-from villages import registry
-from villages.registry import import_registry
 
 pytestmark = pytest.mark.django_db
 
@@ -70,14 +70,14 @@ def test_imported_rows_get_the_defaults_and_derived_fields_bulk_create_would_giv
 def test_a_row_saved_by_someone_else_between_check_and_write_rejects_the_whole_file(monkeypatch):
     data = good_data()
     clash = data.cadres[0]
-    original = registry._RegistryImport._write_units
+    original = importing.RegistryImport._write_units
 
     def someone_saves_first(self, county_ids):
         number = clash[0]
         Cadre.objects.create(id_number=number, name="抢先", birth_date=idcard.birth_date(number))
         return original(self, county_ids)
 
-    monkeypatch.setattr(registry._RegistryImport, "_write_units", someone_saves_first)
+    monkeypatch.setattr(importing.RegistryImport, "_write_units", someone_saves_first)
 
     result = import_registry(file=data.xlsx())
 

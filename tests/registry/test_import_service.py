@@ -3,9 +3,9 @@ import datetime as dt
 import pytest
 
 from cadres.models import Cadre, DispatchingUnit, Posting
+from registry.importing import import_registry
 from tests.registry.workbooks import COUNTY, bad_check_digit, good_data, id_number
 from villages.models import County, Policy, Township, Village, VillageTag
-from villages.registry import import_registry
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cadres.models import Posting
+from registry.parse import HEADERS, SHEETS
 from tests.registry.workbooks import good_data, id_number
 from villages.models import Township, Village
-from villages.registry import HEADERS, SHEETS
 
 pytestmark = pytest.mark.django_db
 URL = "/villages/import/"

@@ -9,9 +9,9 @@ from django.core.management import CommandError, base, call_command, execute_fro
 
 from cadres.models import Cadre, DispatchingUnit, Posting
 from core import idcard
+from registry.parse import HEADERS
 from tests.registry.test_import_service import snapshot
 from villages.models import Village
-from villages.registry import HEADERS
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import openpyxl
 
 from core import idcard
-from villages.registry import HEADERS, SHEETS
+from registry.parse import HEADERS, SHEETS
 
 COUNTY = "150525"
 COUNTY_NAME = "奈曼旗"

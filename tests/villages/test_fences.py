@@ -7,9 +7,9 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from registry.importing import import_registry
 from tests.registry.workbooks import good_data
 from villages.models import VillageFence
-from villages.registry import import_registry
 
 
 def fence_post(client, village, **values):

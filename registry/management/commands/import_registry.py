@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from villages.registry import import_registry
+from registry.importing import import_registry
 
 # Operators load whole provinces from the command line; the web upload keeps its own limit.
 COMMAND_MAX_BYTES = 512 * 1024 * 1024

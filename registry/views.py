@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy
 
 from core.scoping import area_for
 from core.xlsx import example_workbook
-from villages.registry import COUNT_KEYS, import_registry
-from villages.registry_example import EXAMPLE_FILENAME, example_sheets
-from villages.registry_template import TEMPLATE_FILENAME, registry_template
+from registry.example import EXAMPLE_FILENAME, example_sheets
+from registry.importing import import_registry
+from registry.parse import COUNT_KEYS
+from registry.template import TEMPLATE_FILENAME, registry_template
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_SHOWN = 2000

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from core.idcard import make
-from villages.registry import HEADERS
+from registry.parse import HEADERS
 
 EXAMPLE_FILENAME = "名册示例.xlsx"
 _ID = make("150599", dt.date(1985, 3, 12), 31, True)

@@ -12,8 +12,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from cadres.models import Cadre, DispatchingUnit, Posting
 from core.xlsx import append_row, column_letter
+from registry.parse import FENCE_HEADERS, HEADERS, SHEET_FENCES, SHEETS
 from villages.models import VillageTag
-from villages.registry import FENCE_HEADERS, HEADERS, SHEET_FENCES, SHEETS
 
 TEMPLATE_FILENAME = "名册导入模板.xlsx"
 NOTES_SHEET = "说明"
