@@ -44,6 +44,7 @@ from simple_history.utils import bulk_create_with_history
 
 from appraisal.models import AnnualResult, QuarterResult
 from appraisal.ranking import annual_is_final
+from attendance.models import AttendanceUpload, MonthlyTotal
 from cadres.models import Posting
 from core.history import COMMAND, current_path
 from core.periods import month_end, next_month, previous_quarter, quarter_bounds
@@ -184,8 +185,6 @@ def _create_one(decision: Decision) -> bool:
 
 def _rule_attendance(p: Proposer, policy: Policy, *, month: dt.date | None = None) -> None:
     """R1; with ``month``, only runs that contain that month (the one whose totals changed)."""
-    from attendance.models import AttendanceUpload, MonthlyTotal
-
     n = max(1, policy.recall_after_noncompliant_months)
     last_complete = (
         p.today.replace(day=1)
@@ -219,14 +218,14 @@ def _rule_attendance(p: Proposer, policy: Policy, *, month: dt.date | None = Non
             by_cadre[row["cadre_id"]][row["month"]].append(row)
     for cadre_id, months in by_cadre.items():
         run: list[tuple[dt.date, list[dict]]] = []
-        for month in sorted(months):
-            counted = months[month]
+        for current in sorted(months):
+            counted = months[current]
             noncompliant = any(not r["compliant"] for r in counted)
-            if not noncompliant or (run and next_month(run[-1][0]) != month):
+            if not noncompliant or (run and next_month(run[-1][0]) != current):
                 run = []
             if not noncompliant:
                 continue
-            run.append((month, counted))
+            run.append((current, counted))
             if len(run) < n:
                 continue
             last = run[-1][1][-1]
