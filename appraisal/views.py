@@ -43,6 +43,7 @@ from appraisal.models import (
     Source,
 )
 from appraisal.ranking import annual_is_final
+from appraisal.ranking_sql import cadre_breakdown
 from appraisal.schemes import (
     copy_scheme,
     find_scheme,
@@ -54,10 +55,7 @@ from appraisal.schemes import (
     scheme_workbook,
 )
 from appraisal.scores import import_scores, save_rate, save_score, score_template, template_filename
-from appraisal.scoring import (
-    compute_breakdowns,
-    quarter_cadres,
-)
+from appraisal.scoring import quarter_cadres
 from cadres.models import Cadre, Posting
 from cadres.selectors import search_q
 from core.listing import PAGE_SIZE as PAGE_SIZE_LISTS
@@ -361,13 +359,10 @@ def breakdown(request, pk: int):
     scheme = find_scheme(county=result.county, year=result.year)
     if scheme is None:
         raise Http404
-    cadres = quarter_cadres(
-        county_id=result.county_id, year=result.year, quarter=result.quarter, cadre_ids=[result.cadre_id]
-    )
     policy = Policy.objects.filter(county=result.county).first() or Policy(county=result.county)
-    b = compute_breakdowns(
-        scheme=scheme, policy=policy, year=result.year, quarter=result.quarter, cadres=cadres
-    ).get(result.cadre_id)
+    b = cadre_breakdown(
+        county_id=result.county_id, policy=policy, year=result.year, quarter=result.quarter, cadre_id=result.cadre_id
+    )
     lines = []
     if b is not None:
         for ind in ordered_indicators(scheme):
