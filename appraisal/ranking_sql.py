@@ -81,7 +81,6 @@ COMPUTED = {
     Source.DIARY: "dia",
 }
 CADRES_TABLE = "appraisal_quarter_cadres"
-ROWS_TABLE = "appraisal_quarter_rows"
 # Units of 1/100 point per hundredth: a multiple of posted months (1–3), 100² and the diary target.
 UNIT = "(CAST(sch.diary_target AS BIGINT) * 60000)"
 
@@ -194,12 +193,6 @@ def _policy_cte(policies: dict, params: dict) -> str:
     )
 
 
-def _counties_cte(county_ids, params: dict) -> str:
-    """``cty``: the counties ranked."""
-    rows = [f"({_in(f'cty{i}_', [county_id], params)})" for i, county_id in enumerate(county_ids)]
-    return f"cty(county_id) AS (VALUES {', '.join(rows)})"
-
-
 def _findings_sql() -> str:
     """Per cadre, the quarter's §8 finding deductions; an empty set without the decisions models."""
     try:
@@ -230,11 +223,13 @@ def _diary_sql() -> str:
         GROUP BY e.cadre_id"""
 
 
-def _cadres_sql(*, cadre_filter: str = "") -> str:
-    """Stage 1: who is in the quarter of the counties ``cty``, where, how many days and months.
+def _cadres_sql(county_ids, params: dict, *, cadre_filter: str = "") -> str:
+    """Stage 1: who is in the quarter of the counties, where, how many days and months.
 
-    A body to follow ``WITH cty(…) AS (…),``; ``cadre_filter`` narrows it to some cadres.
+    A body to follow ``WITH`` (or ``WITH … ,``); ``cadre_filter`` narrows it to some cadres. The
+    counties are an IN list (PostgreSQL plans it as ``= ANY(array)``, with row estimates).
     """
+    counties = _in("cty", county_ids, params)
     t = _tables()
     end = "coalesce(p.actual_end_date, p.planned_end_date)"
     overlap = f"p.start_date <= %(last)s AND {end} >= %(first)s"
@@ -261,7 +256,7 @@ sp AS (
         SELECT p.cadre_id FROM {t["posting"]} p
         JOIN {t["village"]} v ON v.id = p.village_id
         JOIN {t["township"]} tw ON tw.id = v.township_id
-        WHERE tw.county_id IN (SELECT county_id FROM cty) AND {overlap} {cadre_filter})
+        WHERE tw.county_id IN ({counties}) AND {overlap} {cadre_filter})
 ),
 per_posting AS (
     SELECT sp.*,
@@ -273,7 +268,7 @@ per_posting AS (
                  ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
 ),
 best AS (
-    SELECT * FROM per_posting WHERE rn = 1 AND county_id IN (SELECT county_id FROM cty)
+    SELECT * FROM per_posting WHERE rn = 1 AND county_id IN ({counties})
 ),
 multi AS (
     SELECT sp.cadre_id, sp.lo, sp.hi FROM sp
@@ -370,7 +365,7 @@ def _rows_sql() -> str:
                 f" THEN {weight} ELSE 0 END), 0) AS BIGINT) AS {key}_{col}"
             )
         manual_cols.append(
-            f"CAST(sum(CASE WHEN ind.category = %(cat_{col})s THEN {_cents('s.points')} ELSE 0 END) AS BIGINT) AS {col}"
+            f"CAST(sum(CASE WHEN category = %(cat_{col})s THEN {_cents('points')} ELSE 0 END) AS BIGINT) AS {col}"
         )
         terms = [_points_sql(Source.MANUAL, f"coalesce(ms.{col}, 0)")]
         terms += [_points_sql(source, f"coalesce(m.{key}_{col}, 0)") for source, key in COMPUTED.items()]
@@ -396,15 +391,19 @@ meta AS (
     WHERE ind.scheme_id IN (SELECT scheme_id FROM {CADRES_TABLE})
     GROUP BY ind.scheme_id
 ),
-manual AS (
-    SELECT s.cadre_id, ind.scheme_id,
-           {manual_cols}
+entered AS (
+    SELECT s.cadre_id, ind.scheme_id, ind.category, sum(s.points) AS points
     FROM {t["score"]} s
     JOIN {t["indicator"]} ind ON ind.id = s.indicator_id
     WHERE ind.source = %(src_manual)s AND ind.scheme_id IN (SELECT scheme_id FROM {CADRES_TABLE})
       AND s.year = %(year)s AND s.quarter = %(quarter)s
-      AND s.cadre_id IN (SELECT cadre_id FROM {CADRES_TABLE})
-    GROUP BY s.cadre_id, ind.scheme_id
+    GROUP BY s.cadre_id, ind.scheme_id, ind.category
+),
+manual AS (
+    SELECT cadre_id, scheme_id,
+           {manual_cols}
+    FROM entered
+    GROUP BY cadre_id, scheme_id
 ),
 {_inputs_sql()},
 raw AS (
@@ -417,7 +416,7 @@ raw AS (
     LEFT JOIN meta m ON m.scheme_id = cq.scheme_id
     LEFT JOIN manual ms ON ms.cadre_id = cq.cadre_id AND ms.scheme_id = cq.scheme_id
 ),
-capped AS (
+capped AS MATERIALIZED (
     SELECT raw.*, {_least("bonus_u", "cap_c * unit")} AS bonus_cu FROM raw
 ),
 scored AS (
@@ -452,7 +451,6 @@ def rank_quarter_sql(*, policies: dict, year: int, quarter: int) -> int:
     if not county_ids:
         return 0
     params = _period_params(year, quarter)
-    counties = _counties_cte(county_ids, params)
     pol = _policy_cte(policies, params)
     columns = (
         "county_id, cadre_id, posting_id, township_id, village_id, cohort, posted_days, ranked, rank, grade"
@@ -464,7 +462,7 @@ def rank_quarter_sql(*, policies: dict, year: int, quarter: int) -> int:
             cursor.execute("SET LOCAL work_mem = '64MB'")
             cursor.execute("SET LOCAL jit = off")
         cursor.execute(f"DROP TABLE IF EXISTS {_temp(CADRES_TABLE)}")
-        cursor.execute(f"CREATE TEMP TABLE {CADRES_TABLE} AS WITH {counties}, {_cadres_sql()}", params)
+        cursor.execute(f"CREATE TEMP TABLE {CADRES_TABLE} AS WITH {_cadres_sql(county_ids, params)}", params)
         if _pg():
             cursor.execute(f"ANALYZE {CADRES_TABLE}")
         delete_params: dict = {"year": year, "quarter": quarter}
@@ -475,19 +473,16 @@ def rank_quarter_sql(*, policies: dict, year: int, quarter: int) -> int:
                    OR cadre_id IN (SELECT cadre_id FROM {CADRES_TABLE}))""",
             delete_params,
         )
-        # Computed into a temp table, then copied: measured no slower than one INSERT … SELECT,
-        # and each step can be timed apart.
-        cursor.execute(f"DROP TABLE IF EXISTS {_temp(ROWS_TABLE)}")
-        cursor.execute(f"CREATE TEMP TABLE {ROWS_TABLE} AS WITH {pol}, {_rows_sql()}", params)
+        params.update({"now": timezone.now()})
         cursor.execute(
             f"""INSERT INTO {t["result"]} ({columns}, {", ".join([*COLUMNS.values(), "composite"])},
                                           year, quarter, computed_at)
-            SELECT {columns}, {figures}, %s, %s, %s FROM {ROWS_TABLE}""",
-            [year, quarter, timezone.now()],
+            SELECT {columns}, {figures}, %(year)s, %(quarter)s, %(now)s
+            FROM (WITH {pol}, {_rows_sql()}) r""",
+            params,
         )
         written = cursor.rowcount
         cursor.execute(f"DROP TABLE {_temp(CADRES_TABLE)}")
-        cursor.execute(f"DROP TABLE {_temp(ROWS_TABLE)}")
     return written
 
 
@@ -540,7 +535,6 @@ FROM ranked""",
 def cadres_in_quarter(*, county_id: int, year: int, quarter: int, cadre_ids=None) -> list[dict]:
     """Stage 1 for one county (optionally some cadres): one dict per cadre in its quarter."""
     params = _period_params(year, quarter)
-    counties = _counties_cte([county_id], params)
     cadre_filter = ""
     if cadre_ids is not None:
         cadre_ids = list(cadre_ids)
@@ -548,7 +542,7 @@ def cadres_in_quarter(*, county_id: int, year: int, quarter: int, cadre_ids=None
             return []
         cadre_filter = f"AND p.cadre_id IN ({_in('k', cadre_ids, params)})"
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH {counties}, {_cadres_sql(cadre_filter=cadre_filter)}", params)
+        cursor.execute(f"WITH {_cadres_sql([county_id], params, cadre_filter=cadre_filter)}", params)
         names = [c[0] for c in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
@@ -572,8 +566,8 @@ def cadre_breakdown(*, county_id: int, policy, year: int, quarter: int, cadre_id
     params = _period_params(year, quarter)
     params["cadre"] = cadre_id
     head = (
-        f"WITH {_counties_cte([county_id], params)}, {_policy_cte({county_id: policy}, params)}, "
-        f"{CADRES_TABLE} AS (WITH {_cadres_sql(cadre_filter='AND p.cadre_id = %(cadre)s')} )"
+        f"WITH {_policy_cte({county_id: policy}, params)}, "
+        f"{CADRES_TABLE} AS (WITH {_cadres_sql([county_id], params, cadre_filter='AND p.cadre_id = %(cadre)s')})"
     )
     by_source = " ".join(
         f"WHEN %(src_{source.name.lower()})s THEN "
