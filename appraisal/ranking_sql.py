@@ -55,8 +55,11 @@ from appraisal.models import (
     Score,
     Source,
 )
+from attendance.models import MonthlyTotal
 from cadres.models import Posting
 from core.periods import quarter_bounds, quarter_months
+from diary.models import Entry
+from villages.models import Township, Village
 
 COHORT_OF_ROLE = {
     Posting.Role.FIRST_SECRETARY: Cohort.LEADER,
@@ -127,9 +130,6 @@ def _in(name: str, values, params: dict) -> str:
 
 
 def _tables() -> dict[str, str]:
-    from attendance.models import MonthlyTotal
-    from villages.models import Township, Village
-
     return {
         "posting": Posting._meta.db_table,
         "village": Village._meta.db_table,
@@ -213,8 +213,6 @@ def _findings_sql() -> str:
 
 def _diary_sql() -> str:
     """Per cadre, the entries of the work diary dated in the quarter (the optional 民情日记 source)."""
-    from diary.models import Entry
-
     return f"""
         SELECT e.cadre_id, count(*) AS n
         FROM {Entry._meta.db_table} e
