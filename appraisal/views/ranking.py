@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import get_format, number_format
 from django.utils.translation import gettext as _t
 from django.views.decorators.http import require_POST
 
@@ -30,6 +32,8 @@ from core.listing import PAGE_SIZE as RANKING_PAGE_SIZE
 from core.periods import quarter_label
 from core.replica import replica_reads
 
+_TEXT_FIELDS = ("township__name", "village__name", "cadre__name", "posting__unit__name")
+_NUMBER_FIELDS = ("common", "discipline", "democratic", "bonus", "deduction", "composite")
 _BADGE_CLASS = {Grade.EXCELLENT: "badge ok", Grade.POOR: "badge bad", Grade.AVERAGE: "badge warn"}
 
 
@@ -47,20 +51,29 @@ def _url_pattern(name: str) -> str:
 
 
 def _ranking_tables(rows) -> list[tuple]:
-    """The page's tables, one per cohort on the page: each row a dict of what its cells show
-    (labels and links resolved here once, the template only prints them, escaped)."""
+    """The page's tables, one per cohort on the page: each row a dict of what its cells show —
+    labels, links and numbers resolved here once (numbers as the template would localize them),
+    so the template only prints them, escaped."""
     history_url = _url_pattern("appraisal:cadre_history")
     breakdown_url = _url_pattern("appraisal:breakdown")
     roles = {value: str(label) for value, label in Posting.Role.choices}
     grades = {value: str(label) for value, label in Grade.choices}
-    fields = selectors.RANKING_ROW_FIELDS
+    sep = get_format("DECIMAL_SEPARATOR")
+
+    def num(value) -> str:
+        return number_format(value) if settings.USE_THOUSAND_SEPARATOR else str(value).replace(".", sep)
+
     groups: dict[str, list[dict]] = defaultdict(list)
     for values in rows:
-        row = dict(zip(fields, values, strict=True))
+        row = dict(zip(selectors.RANKING_ROW_FIELDS, values, strict=True))
+        for key in _TEXT_FIELDS:
+            row[key] = row[key] or ""
+        for key in _NUMBER_FIELDS:
+            row[key] = num(row[key])
         row["history_url"] = history_url.format(row["cadre_id"])
         row["breakdown_url"] = breakdown_url.format(row["id"])
-        row["role"] = roles.get(row["posting__role"], row["posting__role"])
-        row["grade_label"] = grades.get(row["grade"], row["grade"])
+        row["role"] = roles.get(row["posting__role"], row["posting__role"]) or ""
+        row["grade_label"] = grades.get(row["grade"], row["grade"]) or ""
         row["badge"] = _BADGE_CLASS.get(row["grade"], "badge")
         groups[row["cohort"]].append(row)
     return [(c, groups[c.value]) for c in Cohort if groups[c.value]]
