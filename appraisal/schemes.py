@@ -6,7 +6,7 @@ import io
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -107,8 +107,8 @@ def get_or_create_scheme(*, county, year: int) -> Scheme:
             if previous is not None:
                 return copy_scheme(scheme=previous, year=year)
             return create_default_scheme(county=county, year=year)
-    except Exception:
-        # Created concurrently by another request: use that one.
+    except IntegrityError:
+        # Created concurrently by another request (the unique county-year): use that one.
         scheme = Scheme.objects.filter(county=county, year=year).first()
         if scheme is None:
             raise

@@ -1,43 +1,14 @@
-"""Quarter arithmetic of DOMAIN.md §6: who is in a county's quarter, and each cadre's points.
+"""Who is in a county's quarter (DOMAIN.md §6): the first stage of the ranking SQL, as rows.
 
-Points per indicator by source:
-- 人工: the entered Score (blank = 0);
-- 考勤 (脱产驻村): max × compliant months / posted months — a month counts as posted if any of its
-  days is, and is compliant when each of its MonthlyTotal rows is (no row = not compliant);
-- 民主测评: max × rate / 100;
-- 督查: the sum of the cadre's inspection findings' deductions in the quarter (§8).
-- 民情日记 (工作纪实, optional): max × min(1, entries dated in the quarter ÷ the scheme's target).
-Subtotals per category; 加分 capped at the policy's bonus_cap; 减分 subtracted without cap;
-composite = the sum, never below 0, ``Decimal`` two places ROUND_HALF_UP (rounded once, at the end).
+The quarter arithmetic itself (points, subtotals, composite, rank, grade) lives in one place, the
+set-based SQL of ``appraisal.ranking_sql``; ``quarter_cadres`` runs its first stage.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass
 
-from appraisal.models import Category, Cohort, DemocraticRate, Score, Source
-from cadres.models import Posting
-from core.periods import quarter_bounds, quarter_months
-from diary.selectors import entries_per_cadre
-from inspections.selectors import deductions_by_cadre
-
-TWO = Decimal("0.01")
-ZERO = Decimal("0")
-HUNDRED = Decimal("100")
-
-COHORT_OF_ROLE = {
-    Posting.Role.FIRST_SECRETARY: Cohort.LEADER,
-    Posting.Role.TEAM_LEADER: Cohort.LEADER,
-    Posting.Role.TEAM_MEMBER: Cohort.MEMBER,
-    Posting.Role.VILLAGE_SECRETARY: Cohort.VILLAGE_POST,
-    Posting.Role.VILLAGE_COMMITTEE: Cohort.VILLAGE_POST,
-}
-
-
-def q2(value: Decimal) -> Decimal:
-    return Decimal(value).quantize(TWO, rounding=ROUND_HALF_UP)
+from appraisal.ranking_sql import COHORT_OF_ROLE, cadres_in_quarter
 
 
 @dataclass
@@ -50,7 +21,7 @@ class QuarterCadre:
     township_id: int
     village_id: int
     posted_days: int = 0
-    posted_months: set = field(default_factory=set)
+    posted_months: int = 0
 
     @property
     def cohort(self) -> str:
@@ -58,170 +29,17 @@ class QuarterCadre:
 
 
 def quarter_cadres(*, county_id: int, year: int, quarter: int, cadre_ids=None) -> dict[int, QuarterCadre]:
-    """Cadres whose posting on their last posted day of the quarter is in the county.
-
-    Posted days add up across all the cadre's postings in the quarter (one query over the
-    postings touching the quarter; a county has at most a few thousand).
-    """
-    first, last = quarter_bounds(year, quarter)
-    in_county = Posting.objects.overlapping(first, last).filter(village__township__county_id=county_id)
-    if cadre_ids is not None:
-        in_county = in_county.filter(cadre_id__in=cadre_ids)
-    rows = (
-        Posting.objects.overlapping(first, last)
-        .filter(cadre_id__in=in_county.values("cadre_id"))
-        .values_list(
-            "id",
-            "cadre_id",
-            "role",
-            "start_date",
-            "planned_end_date",
-            "actual_end_date",
-            "village_id",
-            "village__township_id",
-            "village__township__county_id",
+    """Cadres whose posting on their last posted day of the quarter is in the county (posted days
+    added up across all their postings): the first stage of the ranking's SQL, one query."""
+    return {
+        row["cadre_id"]: QuarterCadre(
+            cadre_id=row["cadre_id"],
+            posting_id=row["posting_id"],
+            role=row["role"],
+            township_id=row["township_id"],
+            village_id=row["village_id"],
+            posted_days=row["posted_days"],
+            posted_months=row["posted_months"],
         )
-    )
-    best: dict[int, tuple] = {}
-    days: dict[int, set] = {}
-    months: dict[int, set] = {}
-    for pid, cadre_id, role, start, planned_end, actual_end, village_id, township_id, c_id in rows:
-        end = actual_end or planned_end
-        lo, hi = max(start, first), min(end, last)
-        if lo > hi:
-            continue
-        covered = days.setdefault(cadre_id, set())
-        day = lo
-        while day <= hi:
-            covered.add(day)
-            months.setdefault(cadre_id, set()).add(day.replace(day=1))
-            day += dt.timedelta(days=1)
-        key = (hi, start, pid)
-        if cadre_id not in best or key > best[cadre_id][0]:
-            best[cadre_id] = (key, pid, role, township_id, village_id, c_id)
-    result = {}
-    for cadre_id, (_key, pid, role, township_id, village_id, c_id) in best.items():
-        if c_id != county_id:
-            continue
-        result[cadre_id] = QuarterCadre(
-            cadre_id=cadre_id,
-            posting_id=pid,
-            role=role,
-            township_id=township_id,
-            village_id=village_id,
-            posted_days=len(days[cadre_id]),
-            posted_months=months[cadre_id],
-        )
-    return result
-
-
-def _compliant_months(cadre_ids, months) -> dict[int, set]:
-    from attendance.models import MonthlyTotal
-
-    state: dict[tuple[int, dt.date], bool] = {}
-    for cadre_id, month, compliant in MonthlyTotal.objects.filter(
-        cadre_id__in=cadre_ids, month__in=months
-    ).values_list("cadre_id", "month", "compliant"):
-        state[(cadre_id, month)] = state.get((cadre_id, month), True) and compliant
-    out: dict[int, set] = {}
-    for (cadre_id, month), ok in state.items():
-        if ok:
-            out.setdefault(cadre_id, set()).add(month)
-    return out
-
-
-@dataclass
-class Breakdown:
-    """One cadre's quarter: points per indicator id, category subtotals and the composite."""
-
-    points: dict[int, Decimal]
-    subtotals: dict[str, Decimal]
-    composite: Decimal
-    rate: Decimal | None = None
-    compliant_months: int = 0
-    posted_months: int = 0
-
-
-def compute_breakdowns(
-    *, scheme, policy, year: int, quarter: int, cadres: dict[int, QuarterCadre]
-) -> dict[int, Breakdown]:
-    """Every indicator's points for the given cadres, in a handful of queries."""
-    indicators = list(scheme.indicators.all())
-    ids = list(cadres)
-    first, last = quarter_bounds(year, quarter)
-    entered: dict[tuple[int, int], Decimal] = {
-        (c, i): p
-        for c, i, p in Score.objects.filter(
-            indicator__scheme=scheme, year=year, quarter=quarter, cadre_id__in=ids
-        ).values_list("cadre_id", "indicator_id", "points")
+        for row in cadres_in_quarter(county_id=county_id, year=year, quarter=quarter, cadre_ids=cadre_ids)
     }
-    rates = dict(
-        DemocraticRate.objects.filter(year=year, quarter=quarter, cadre_id__in=ids).values_list(
-            "cadre_id", "rate"
-        )
-    )
-    compliant = _compliant_months(ids, quarter_months(year, quarter))
-    deductions = deductions_by_cadre(cadre_ids=ids, first=first, last=last)
-    diary = (
-        entries_per_cadre(cadre_ids=ids, first=first, last=last)
-        if any(i.source == Source.DIARY for i in indicators)
-        else {}
-    )
-    target = Decimal(scheme.diary_target)
-    # Findings always count: under the scheme's 督查 indicator, or straight into 减分 without one.
-    has_inspection = any(i.source == Source.INSPECTION for i in indicators)
-    cap = Decimal(policy.bonus_cap)
-    out: dict[int, Breakdown] = {}
-    for cadre_id, qc in cadres.items():
-        posted = len(qc.posted_months)
-        ok = len(compliant.get(cadre_id, set()) & qc.posted_months)
-        rate = rates.get(cadre_id)
-        points: dict[int, Decimal] = {}
-        subtotals = {c.value: ZERO for c in Category}
-        for ind in indicators:
-            if ind.source == Source.ATTENDANCE:
-                value = ind.max_points * ok / posted if posted else ZERO
-            elif ind.source == Source.DEMOCRATIC:
-                value = ind.max_points * rate / HUNDRED if rate is not None else ZERO
-            elif ind.source == Source.INSPECTION:
-                value = deductions.get(cadre_id, ZERO)
-            elif ind.source == Source.DIARY:
-                value = ind.max_points * min(Decimal(diary.get(cadre_id, 0)), target) / target
-            else:
-                value = entered.get((cadre_id, ind.id), ZERO)
-            points[ind.id] = value
-            subtotals[ind.category] += value
-        if not has_inspection:
-            subtotals[Category.DEDUCTION] += deductions.get(cadre_id, ZERO)
-        subtotals[Category.BONUS] = min(subtotals[Category.BONUS], cap)
-        total = (
-            subtotals[Category.COMMON]
-            + subtotals[Category.DISCIPLINE]
-            + subtotals[Category.DEMOCRATIC]
-            + subtotals[Category.BONUS]
-            - subtotals[Category.DEDUCTION]
-        )
-        out[cadre_id] = Breakdown(
-            points=points,
-            subtotals=subtotals,
-            composite=q2(max(total, ZERO)),
-            rate=rate,
-            compliant_months=ok,
-            posted_months=posted,
-        )
-    return out
-
-
-def grade_for(*, composite: Decimal, rank: int, n: int, policy) -> str:
-    """较差 below the floor; 优秀 within floor(n × ratio) by rank (ties across the line all in) and
-    at least the excellent minimum; 良好 from the good minimum; else 一般."""
-    from appraisal.models import Grade
-
-    quota = int((Decimal(n) * Decimal(policy.excellent_ratio)).to_integral_value(rounding="ROUND_FLOOR"))
-    if composite < policy.poor_below_score:
-        return Grade.POOR
-    if rank <= quota and composite >= policy.excellent_min_score:
-        return Grade.EXCELLENT
-    if composite >= policy.good_min_score:
-        return Grade.GOOD
-    return Grade.AVERAGE

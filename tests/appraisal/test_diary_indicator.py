@@ -1,7 +1,7 @@
 """The optional 民情日记 source of 工作纪实: max × min(1, entries in the quarter ÷ the scheme's target).
 
 Off by default (the default scheme's 工作纪实 is entered by hand). Runs through the ranking job,
-so the SQLite round checks the Python path and the PostgreSQL round the SQL path.
+the same SQL in the SQLite and the PostgreSQL round.
 """
 
 import datetime as dt

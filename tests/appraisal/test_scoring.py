@@ -5,7 +5,7 @@ import pytest
 
 from appraisal.models import Category, QuarterResult
 from appraisal.ranking import compute_quarterly_ranking
-from appraisal.scoring import compute_breakdowns, quarter_cadres
+from appraisal.ranking_sql import cadre_breakdown
 from core.periods import parse_quarter, quarter_bounds
 from tests.appraisal.factories import MonthlyTotalFactory, posted, rate, score, small_scheme
 from villages.models import Policy
@@ -14,11 +14,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _breakdown(world, scheme, cadre_id, year=2026, quarter=1):
-    cadres = quarter_cadres(county_id=world.county_a.pk, year=year, quarter=quarter)
     policy = Policy.for_county(world.county_a)
-    return compute_breakdowns(scheme=scheme, policy=policy, year=year, quarter=quarter, cadres=cadres)[
-        cadre_id
-    ]
+    return cadre_breakdown(
+        county_id=world.county_a.pk, policy=policy, year=year, quarter=quarter, cadre_id=cadre_id
+    )
 
 
 def test_parse_quarter_reads_yyyyqn_and_refuses_others():
