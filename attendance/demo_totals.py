@@ -7,7 +7,7 @@ benchmark measures the job itself, so this step does nothing there.
 from __future__ import annotations
 
 from attendance.models import AttendanceRecord
-from attendance.totals import compute_monthly_totals
+from attendance.totals.compute import compute_monthly_totals
 
 
 def seed(*, scale: str, rng=None, stdout=None) -> None:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from attendance.leave import cadre_leave
+from attendance.leave.workflow import cadre_leave
 from cadres import selectors
 from cadres.forms import PostingCreateForm, PostingEndForm
 from cadres.models import Cadre, DispatchingUnit, Posting

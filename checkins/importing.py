@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from attendance.importing import CellError
+from attendance.intake.parse import CellError
 from cadres.models import Cadre
 from checkins.models import CheckIn
 from checkins.services import LOCAL, Judge

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from attendance.leave import LeaveError, approve_leave, create_leave, leave_queue, reject_leave
+from attendance.leave.workflow import LeaveError, approve_leave, create_leave, leave_queue, reject_leave
 from attendance.models import LeaveRequest
 from attendance.reminders import ReminderError, send_reminders
 from cadres.accounts import own_cadre

@@ -16,7 +16,7 @@ never swallowed, so it reaches the log, the task's state or the page.
 from __future__ import annotations
 
 from appraisal.signals import ranking_changed
-from attendance.signals import totals_changed
+from attendance.totals.signals import totals_changed
 from cadres.signals import posting_created
 from decisions import tasks
 
