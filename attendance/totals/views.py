@@ -1,4 +1,4 @@
-"""Monthly totals pages and downloads: thin views over selectors_totals and exports.
+"""Monthly totals pages and downloads: thin views over ``selectors`` and ``exports``.
 
 Everything reads stored MonthlyTotal rows through ``for_user`` scoping; nothing is recomputed here.
 """
