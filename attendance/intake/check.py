@@ -62,7 +62,6 @@ class CheckResult:
         return not self.errors
 
 
-
 @dataclass
 class _Posted:
     cadre_id: int

@@ -57,7 +57,6 @@ class ImportResult:
         return self.check.summary
 
 
-
 def lock_township_month(township, month: dt.date) -> None:
     """Serialize writers of one township-month (PostgreSQL); SQLite serializes writers itself."""
     if connection.vendor == "postgresql":
@@ -74,6 +73,9 @@ def copy_text(value: str) -> str:
 
 
 def write_records(township, month: dt.date, records: list[tuple], upload_id: int) -> None:
+    """Replace the township-month's records with ``records`` (``(posting_id, cadre_id, date, status,
+    note)``): the attendance bulk writer, COPY on PostgreSQL and batched inserts elsewhere. Runs
+    inside the caller's transaction, under its township-month lock."""
     table = AttendanceRecord._meta.db_table
     with connection.cursor() as cur:
         cur.execute(f"DELETE FROM {table} WHERE township_id = %s AND month = %s", [township.pk, month])
@@ -120,7 +122,6 @@ def write_records(township, month: dt.date, records: list[tuple], upload_id: int
                     batch = []
             if batch:
                 cur.executemany(sql, batch)
-
 
 
 def import_attendance(
