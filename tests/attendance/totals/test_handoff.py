@@ -7,6 +7,7 @@ import pytest
 
 from attendance.totals.tasks import compute_monthly_totals_task
 from decisions.models import Decision
+from decisions.tasks import rerun_after_totals_task
 from tests.attendance.totals.conftest import MARCH
 from tests.decisions.factories import report
 
@@ -23,15 +24,13 @@ def today(monkeypatch):
 def test_the_month_the_totals_task_was_given_reaches_the_rules(
     world, today, monkeypatch, django_capture_on_commit_callbacks
 ):
-    calls = []
-    monkeypatch.setattr(
-        "decisions.services.propose_after_monthly_totals",
-        lambda **kwargs: calls.append(kwargs) or type("Run", (), {"created": [], "withdrawn": []})(),
-    )
+    # The decisions task the pipeline enqueues is the rules' entry: it is handed the same month.
+    handed = []
+    monkeypatch.setattr(rerun_after_totals_task, "delay", lambda *args: handed.append(args))
     with django_capture_on_commit_callbacks(execute=True):
         compute_monthly_totals_task.delay(world.county_a.pk, MARCH.isoformat()).get()
 
-    assert calls == [{"county_id": world.county_a.pk, "month": MARCH}]
+    assert handed == [(world.county_a.pk, MARCH.isoformat())]
 
 
 def test_the_totals_of_one_month_propose_a_recall_whose_run_contains_it(
@@ -52,7 +51,7 @@ def test_the_totals_of_one_month_propose_a_recall_whose_run_contains_it(
     strict=True,
     reason="decisions/services.py _rule_attendance: the loop `for month in sorted(months)` rebinds the "
     "`month` parameter, so `touches` is always true and R1 ignores the month it was given (issue #16); "
-    "the fix is in decisions/, outside this branch — rename the loop variable, then drop this marker",
+    "fixed on main by 086a1b0 (decisions/rules.py): drop this marker when this branch is merged",
 )
 def test_the_totals_of_a_later_month_leave_an_earlier_run_to_its_own_months(
     world, today, django_capture_on_commit_callbacks
