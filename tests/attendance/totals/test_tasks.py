@@ -71,6 +71,7 @@ def test_the_task_retries_database_hiccups_and_acks_late():
 def test_the_beat_names_are_registered_tasks():
     from config.celery import app
 
+    app.loader.import_default_modules()  # what a worker does at start: autodiscovery of every task module
     for entry in CELERY_BEAT_SCHEDULE.values():
         if entry["task"].startswith("attendance."):
             assert entry["task"] in app.tasks
