@@ -47,7 +47,7 @@ class AttendanceRecordAdmin(ScopedAdminMixin, admin.ModelAdmin):
     raw_id_fields = ("upload",)
     date_hierarchy = "date"
 
-    # Records change only through an upload (attendance.importing): one file, checked whole.
+    # Records change only through an upload (attendance.intake): one file, checked whole.
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
 
@@ -78,7 +78,7 @@ class LeaveRequestAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ("posting", "cadre")
     raw_id_fields = ("created_by", "township_decided_by", "county_decided_by")
     readonly_fields = ("created_at",)
-    # The leave workflow (attendance.leave) records who approved and when.
+    # The leave workflow (attendance.leave.workflow) records who approved and when.
     system_fields = (
         "status",
         "created_by",

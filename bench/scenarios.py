@@ -158,7 +158,7 @@ def _township(code: str):
 def _import_callable(ctx: Context, township, path: Path) -> Callable:
     import inspect
 
-    import_attendance = lazy("attendance.importing", "import_attendance")
+    import_attendance = lazy("attendance.intake.write", "import_attendance")
     extra = {}
     if "enqueue_totals" in inspect.signature(import_attendance).parameters:
         extra["enqueue_totals"] = False  # the totals job is measured on its own

@@ -24,8 +24,8 @@ from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from attendance.intake.template import template_postings
 from attendance.models import MARK_SYMBOLS, AttendanceRecord, AttendanceUpload, Mark
-from attendance.template_xlsx import template_postings
 from checkins.models import CheckIn, Slot
 from checkins.services import LOCAL
 

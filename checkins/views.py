@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from attendance.template_xlsx import build_template, template_filename
+from attendance.intake.template import build_template, template_filename
 from checkins.exports import reconciliation_filename, reconciliation_workbook
 from checkins.forms import ImportForm
 from checkins.importing import import_checkins

@@ -251,7 +251,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 # is idempotent (tests/ops/test_tasks_idempotent.py runs each twice), so a repeat is harmless.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-# Default limits; tasks whose work is shorter declare their own (attendance.tasks.upload).
+# Default limits; tasks whose work is shorter declare their own (attendance.intake.tasks).
 CELERY_TASK_TIME_LIMIT = env.int("ZHUCUN_TASK_TIME_LIMIT", default=30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("ZHUCUN_TASK_SOFT_TIME_LIMIT", default=CELERY_TASK_TIME_LIMIT - 5 * 60)
 # Redis re-delivers a message nobody acknowledged after this many seconds (when a whole worker

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from attendance.leave import leave_queue
+from attendance.leave.workflow import leave_queue
 from attendance.reminders import (
     LATE_MONTHS_BACK,
     late_sheets,

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from attendance.leave import (
+from attendance.leave.workflow import (
     LeaveError,
     approve_leave,
     cadre_leave,

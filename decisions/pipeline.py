@@ -19,7 +19,7 @@ from __future__ import annotations
 from appraisal.models import QuarterResult
 from appraisal.signals import ranking_changed
 from appraisal.tasks import compute_quarterly_ranking_task
-from attendance.signals import totals_changed
+from attendance.totals.signals import totals_changed
 from cadres.signals import posting_created
 from core.periods import quarter_of
 from decisions import tasks

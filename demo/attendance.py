@@ -16,9 +16,9 @@ import xlsxwriter
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from attendance.importing import import_attendance
+from attendance.intake.template import FIXED, template_postings
+from attendance.intake.write import import_attendance
 from attendance.models import LeaveRequest
-from attendance.template_xlsx import FIXED, template_postings
 from core import periods
 from core.models import StaffProfile
 from demo.county import demo_county

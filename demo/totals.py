@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from attendance.models import AttendanceRecord
-from attendance.totals import compute_monthly_totals
+from attendance.totals.compute import compute_monthly_totals
 
 
 def seed(*, scale: str, rng=None, stdout=None, today: dt.date | None = None) -> None:

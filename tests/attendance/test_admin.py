@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from attendance.importing import import_attendance
+from attendance.intake.write import import_attendance
 from tests.attendance.helpers import matrix_xlsx
 
 pytestmark = pytest.mark.django_db

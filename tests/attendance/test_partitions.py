@@ -7,12 +7,12 @@ from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from attendance import partitions
-from attendance.importing import import_attendance
+from attendance.intake.write import import_attendance
 from attendance.models import AttendanceRecord
-from attendance.tasks.totals import compute_current_month_all_counties
-from attendance.totals import compute_monthly_totals
+from attendance.totals.compute import compute_monthly_totals
+from attendance.totals.tasks import compute_current_month_all_counties
 from tests.attendance.helpers import long_xlsx
-from tests.totals.factories import mark_days
+from tests.attendance.totals.factories import mark_days
 
 pytestmark = pytest.mark.postgres
 

@@ -140,7 +140,7 @@ def test_the_registry_template_is_formula_safe(world, client_for):
 
 
 def test_the_annotated_error_workbook_is_formula_safe(world):
-    from attendance.xlsx_annotate import annotate
+    from attendance.intake.annotate import annotate
     from tests.attendance.helpers import matrix_xlsx
 
     data = matrix_xlsx([world.p_a1], dt.date(2026, 3, 1), dt.date(2026, 3, 20))

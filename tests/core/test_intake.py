@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from appraisal.models import Score
-from attendance.importing import check_file
+from attendance.intake.check import check_file
 from attendance.models import AttendanceRecord, AttendanceUpload
 from cadres.models import Cadre
 from core import intake

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from attendance.leave import approve_leave
+from attendance.leave.workflow import approve_leave
 from attendance.models import LeaveRequest
 from tests import factories as f
 from tests.checkins.conftest import cadre_user

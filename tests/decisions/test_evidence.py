@@ -9,7 +9,7 @@ from django.urls import reverse
 from appraisal.models import AnnualResult, QuarterResult
 from appraisal.ranking import compute_annual_ranking
 from appraisal.signals import ranking_changed
-from attendance import importing
+from attendance.intake import write
 from attendance.models import MonthlyTotal
 from core.periods import month_end
 from decisions import rules, workflow
@@ -28,7 +28,7 @@ def _upload(world, month, mark, capture):
     as_of = month_end(month) + dt.timedelta(days=3)
     data = long_xlsx([world.p_a1], month, as_of, mark=mark)
     with capture(execute=True):
-        result = importing.import_attendance(township=world.a1, month=month, file=data, as_of=as_of)
+        result = write.import_attendance(township=world.a1, month=month, file=data, as_of=as_of)
     assert result.ok, [str(e) for e in result.errors]
 
 

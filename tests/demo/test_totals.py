@@ -4,7 +4,7 @@ import random
 
 from attendance.models import MonthlyTotal
 from demo import totals as demo_totals
-from tests.totals.factories import mark_days
+from tests.attendance.totals.factories import mark_days
 
 
 def test_demo_step_computes_every_month_that_has_attendance(world):

@@ -7,9 +7,9 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
+from attendance.intake.queue import fail_stuck_checks
+from attendance.intake.tasks import check_upload_task, fail_stuck_checks_task
 from attendance.models import AttendanceUpload
-from attendance.tasks.upload import check_upload_task, fail_stuck_checks_task
-from attendance.upload_checks import fail_stuck_checks
 from config.schedules import CELERY_BEAT_SCHEDULE
 from tests.attendance.helpers import matrix_xlsx
 
@@ -93,7 +93,7 @@ def test_a_check_that_hits_its_soft_time_limit_ends_failed(world, monkeypatch):
     def too_slow(**kwargs):
         raise SoftTimeLimitExceeded()
 
-    monkeypatch.setattr("attendance.tasks.upload.stage_upload", too_slow)
+    monkeypatch.setattr("attendance.intake.tasks.stage_upload", too_slow)
     upload = checking(world, 0)
 
     assert check_upload_task.delay(upload.pk).get() == Status.FAILED

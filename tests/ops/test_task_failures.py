@@ -50,7 +50,7 @@ def test_only_periodic_jobs_record_their_last_success(db):
 
 
 def test_a_periodic_job_records_its_success_when_it_runs(world):
-    from attendance.tasks.upload import fail_stuck_checks_task
+    from attendance.intake.tasks import fail_stuck_checks_task
 
     fail_stuck_checks_task.delay().get()
 

@@ -18,7 +18,7 @@ from config.celery import app
 from decisions.models import Decision, Replacement
 from tests.appraisal.factories import give_composite, small_scheme
 from tests.attendance.helpers import matrix_xlsx
-from tests.totals.factories import mark_days
+from tests.attendance.totals.factories import mark_days
 
 MARCH = dt.date(2026, 3, 1)
 
@@ -98,7 +98,7 @@ def _sweep_case(w, mp):
 
 
 def _rules_after_totals(w, mp):
-    from attendance.totals import compute_monthly_totals
+    from attendance.totals.compute import compute_monthly_totals
 
     snapshot = _totals(w, mp, dt.date(2026, 6, 30))
     compute_monthly_totals(month=MARCH, county=w.county_a)

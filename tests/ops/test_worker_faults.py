@@ -17,11 +17,11 @@ import pytest
 from appraisal.models import AnnualResult, QuarterResult
 from appraisal.tasks import compute_quarterly_ranking_task
 from attendance.models import MonthlyTotal
-from attendance.tasks.totals import compute_monthly_totals_task
+from attendance.totals.tasks import compute_monthly_totals_task
 from core.models import TaskFailure
 from tests import factories as f
 from tests.appraisal.factories import give_composite, posted, small_scheme
-from tests.totals.factories import mark_days
+from tests.attendance.totals.factories import mark_days
 from tests.workers import WorkerProcess, database_url, new_queue, require_postgres_and_redis, tasks_sent_to
 
 pytestmark = [pytest.mark.worker, pytest.mark.postgres]

@@ -6,7 +6,7 @@ import io
 import openpyxl
 from django.urls import reverse
 
-from attendance.importing import check_file
+from attendance.intake.check import check_file
 from core import idcard
 from tests.appraisal.factories import small_scheme
 
@@ -34,7 +34,7 @@ def test_the_example_is_a_valid_file_for_its_cadres(world):
     """Register the example's two fictitious cadres in a township: its 考勤明细 then checks clean."""
     import datetime as dt
 
-    from attendance.examples import example_sheets
+    from attendance.intake.examples import example_sheets
     from core.xlsx import example_workbook
     from tests import factories as f
 

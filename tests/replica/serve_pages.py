@@ -44,10 +44,10 @@ REPORT_TABLES = ("attendance_monthlytotal", "appraisal_quarterresult")
 
 def setup() -> dict:
     from appraisal.ranking import compute_quarterly_ranking
-    from attendance.totals import compute_monthly_totals
+    from attendance.totals.compute import compute_monthly_totals
     from tests import factories as f
     from tests.appraisal.factories import give_composite, small_scheme
-    from tests.totals.factories import mark_days
+    from tests.attendance.totals.factories import mark_days
 
     call_command("migrate", verbosity=0, interactive=False)
     county = f.CountyFactory(code="150523", name="开鲁县")

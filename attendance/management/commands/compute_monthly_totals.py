@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from attendance.totals import compute_all_counties, compute_monthly_totals
+from attendance.totals.compute import compute_all_counties, compute_monthly_totals
 from core.periods import parse_month
 from villages.models import County
 

@@ -5,8 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from attendance.exports import write_allowance
 from attendance.management.commands.export_monthly_report import county_month_totals
+from attendance.totals.exports import write_allowance
 
 
 class Command(BaseCommand):

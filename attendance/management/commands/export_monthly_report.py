@@ -5,10 +5,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from attendance.exports import write_monthly_report
 from attendance.models import MonthlyTotal
-from attendance.selectors_totals import sort_totals
-from attendance.totals import compute_monthly_totals
+from attendance.totals.compute import compute_monthly_totals
+from attendance.totals.exports import write_monthly_report
+from attendance.totals.selectors import sort_totals
 from core.periods import parse_month
 from villages.models import County
 

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from attendance.importing import import_attendance
+from attendance.intake.write import import_attendance
 from attendance.models import Mark
 from core.periods import parse_month
 from villages.models import Township
