@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from cadres.models import Cadre, DispatchingUnit, Posting
 from core import idcard, intake
+from core.intake.cells import parse_date
 from core.xlsx import SpreadsheetRejected, cell_text, column_letter
 from villages.models import FENCE_RADIUS_MAX, FENCE_RADIUS_MIN
 
@@ -49,10 +50,8 @@ COUNT_KEYS = (COUNTY_KEY, *SHEETS, SHEET_FENCES)
 INTAKE_LIMITS = intake.Limits(rows=300_000, cols=100, cells=6_000_000)
 HEADER_SEARCH_ROWS = 10
 TAG_SPLIT = re.compile(r"[、,，]")
-DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 CODE_PATTERNS = {6: re.compile(r"^\d{6}$"), 9: re.compile(r"^\d{9}$"), 12: re.compile(r"^\d{12}$")}
 MOBILE = re.compile(r"^1\d{10}$")
-EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 @dataclass(frozen=True)
@@ -157,25 +156,6 @@ def _label_map(choices) -> dict[str, str]:
 def _labels(choices) -> str:
     with translation.override(None):
         return "/".join(str(label) for label in choices.labels)
-
-
-def _parse_date(value) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        # A date cell formatted as a number: Excel's serial day count.
-        if 1 <= value < 2958466:
-            return EXCEL_EPOCH + dt.timedelta(days=int(value))
-        return None
-    match = DATE_TEXT.match(cell_text(value))
-    if not match:
-        return None
-    try:
-        return dt.date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        return None
 
 
 def _split_tags(text: str) -> list[str]:
@@ -465,7 +445,7 @@ class Parser:
             if given != idcard.gender(id_number):
                 self.error(rec, "性别", _("性别与身份证号不一致"))
         if "出生日期" in rec.table.columns and rec.text("出生日期"):
-            if _parse_date(rec.raw("出生日期")) != idcard.birth_date(id_number):
+            if parse_date(rec.raw("出生日期")) != idcard.birth_date(id_number):
                 self.error(rec, "出生日期", _("出生日期与身份证号不一致"))
 
     def _date(self, rec, header) -> dt.date | None:
@@ -473,7 +453,7 @@ class Parser:
         if cell_text(raw) == "":
             self.error(rec, header, _("%(header)s不能为空") % {"header": header})
             return None
-        value = _parse_date(raw)
+        value = parse_date(raw)
         if value is None:
             self.error(
                 rec,

@@ -28,17 +28,15 @@ from attendance.intake.parse import (
     SEQ_HEADERS,
     STATUS_HEADERS,
     VILLAGE_HEADERS,
-    CellError,
     day_of_header,
     norm_header,
-    normalize_id,
-    parse_date,
     read_input,
 )
 from attendance.marks import Mark, is_blank, parse_mark
 from attendance.models import AttendanceRecord, AttendanceUpload, LeaveRequest
 from cadres.models import Cadre, Posting
 from core import intake
+from core.intake.cells import CellError, id_text, parse_date
 from core.xlsx import SpreadsheetRejected, cell_ref, cell_text, sort_by_cell
 
 _STATUS_VALUE = {m: m.value for m in Mark}
@@ -158,7 +156,7 @@ class _Checker:
             self.progress(min(i / total, 1.0))
 
     def lookup(self, row: int, id_col: int, name_col, raw_id, raw_name) -> _Posted | None:
-        id_number, was_number = normalize_id(raw_id)
+        id_number, was_number = id_text(raw_id)
         cadre = self.posted.get(id_number)
         if cadre is None:
             if was_number:

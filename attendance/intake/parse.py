@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass
 
 from attendance.marks import MARK_SYMBOLS
 from core import intake
@@ -30,24 +29,6 @@ DATE_HEADERS = {"日期"}
 STATUS_HEADERS = {"状态", "考勤", "考勤标记", "标记"}
 NOTE_HEADERS = {"备注"}
 MARKS_HINT = " ".join(MARK_SYMBOLS.values())
-
-
-@dataclass(frozen=True)
-class CellError:
-    """One problem (or warning) and where it is: ``cell`` is ``考勤!F12``, empty for the whole file."""
-
-    cell: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.cell}: {self.message}" if self.cell else self.message
-
-    def as_dict(self) -> dict:
-        return {"cell": self.cell, "message": self.message}
-
-    @classmethod
-    def from_dict(cls, d: dict) -> CellError:
-        return cls(cell=d.get("cell", ""), message=d.get("message", ""))
 
 
 # --------------------------------------------------------------------------- reading
@@ -86,34 +67,6 @@ def day_of_header(value, month: dt.date):
     if n > calendar.monthrange(month.year, month.month)[1]:
         return 0
     return month.replace(day=n)
-
-
-def normalize_id(value) -> tuple[str, bool]:
-    """(text, was_number): an ID typed as a number has lost its last digits in Excel."""
-    if isinstance(value, float):
-        return (str(int(value)) if value.is_integer() else str(value)), True
-    if isinstance(value, int):
-        return str(value), True
-    return "".join(str(value).split()).upper(), False
-
-
-def parse_date(value) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, (int, float)) and 1 <= value < 2958466:
-        # An Excel serial date in a cell without a date format (1900 system).
-        return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
-    text = cell_text(value).replace("/", "-").replace(".", "-")
-    if text.endswith("日"):
-        text = text[:-1].replace("年", "-").replace("月", "-")
-    text = text.split(" ")[0].split("T")[0]
-    try:
-        y, m, d = (int(p) for p in text.split("-"))
-        return dt.date(y, m, d)
-    except (ValueError, TypeError):
-        return None
 
 
 # --------------------------------------------------------------------------- the township-month

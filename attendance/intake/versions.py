@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from attendance.intake.check import CheckResult, check_file
-from attendance.intake.parse import CellError
 from attendance.models import AttendanceUpload
+from core.intake.cells import CellError
 
 MAX_STORED_ERRORS = 2000
 

@@ -20,7 +20,6 @@ from attendance.intake.annotate import annotate
 from attendance.intake.examples import EXAMPLE_FILENAME, example_sheets
 from attendance.intake.exports import write_upload_history
 from attendance.intake.forms import TemplateForm, UploadForm
-from attendance.intake.parse import CellError
 from attendance.intake.queue import recheck, start_check
 from attendance.intake.template import build_template, template_filename
 from attendance.intake.versions import receive_upload
@@ -29,6 +28,7 @@ from attendance.marks import legend
 from attendance.models import AttendanceUpload, Mark
 from cadres.models import Posting
 from core.history import history_entries
+from core.intake.cells import CellError
 from core.periods import last_complete_month, parse_month_or_none
 from core.scoping import area_for
 from core.xlsx import SpreadsheetRejected, example_workbook

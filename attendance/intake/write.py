@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 
 from attendance import partitions
 from attendance.intake.check import CheckResult, check_file
-from attendance.intake.parse import CellError
 from attendance.intake.versions import (
     MAX_STORED_ERRORS,
     Refused,
@@ -28,6 +27,7 @@ from attendance.intake.versions import (
 )
 from attendance.models import AttendanceRecord, AttendanceUpload
 from attendance.totals.tasks import enqueue_monthly_totals
+from core.intake.cells import CellError
 
 logger = logging.getLogger(__name__)
 

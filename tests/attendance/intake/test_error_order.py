@@ -3,7 +3,7 @@
 import pytest
 
 from attendance.intake.check import check_file
-from attendance.intake.parse import CellError
+from core.intake.cells import CellError
 from core.xlsx import sort_by_cell
 from tests.attendance.helpers import matrix_xlsx
 from tests.attendance.intake.test_validation import m_cell, second_posting

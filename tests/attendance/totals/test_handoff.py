@@ -47,12 +47,6 @@ def test_the_totals_of_one_month_propose_a_recall_whose_run_contains_it(
     ) == ["2026-01~2026-02"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="decisions/services.py _rule_attendance: the loop `for month in sorted(months)` rebinds the "
-    "`month` parameter, so `touches` is always true and R1 ignores the month it was given (issue #16); "
-    "fixed on main by 086a1b0 (decisions/rules.py): drop this marker when this branch is merged",
-)
 def test_the_totals_of_a_later_month_leave_an_earlier_run_to_its_own_months(
     world, today, django_capture_on_commit_callbacks
 ):
