@@ -148,11 +148,7 @@ def _build(*, scale: Scale, month: dt.date, year: int, quarter: int, stdout) -> 
     rows = load_attendance(month=month)
     stdout.write(f"考勤：{month:%Y-%m} 共 {rows} 条")
     scores = load_scores(year=year, quarter=quarter)
-    stdout.write(
-        f"考核得分：{year} 年第 {quarter} 季度 {scores} 条"
-        if scores is not None
-        else "考核得分：无评分模型，跳过"
-    )
+    stdout.write(f"考核得分：{year} 年第 {quarter} 季度 {scores} 条")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     _write_marker(scale=scale, month=month, year=year, quarter=quarter)
@@ -200,13 +196,10 @@ def load_attendance(*, month: dt.date) -> int:
         return cursor.rowcount
 
 
-def load_scores(*, year: int, quarter: int) -> int | None:
+def load_scores(*, year: int, quarter: int) -> int:
     """A quarter of manual scores and democratic rates for every cadre posted in the quarter."""
-    try:
-        from appraisal.models import DemocraticRate, Indicator, Scheme, Score, Source
-        from appraisal.schemes import get_or_create_scheme
-    except ImportError:
-        return None
+    from appraisal.models import DemocraticRate, Indicator, Scheme, Score, Source
+    from appraisal.schemes import get_or_create_scheme
     from villages.models import County
 
     for county in County.objects.all():

@@ -131,17 +131,3 @@ def medians(product: Callable, limit: Callable, runs: int) -> tuple[float, float
         p_times.append(timed(product))
         l_times.append(timed(limit))
     return statistics.median(p_times), statistics.median(l_times), [p_times, l_times]
-
-
-def lazy(module: str, name: str):
-    """``module.name``, or BenchError("skipped" reason) when it does not exist yet."""
-    import importlib
-
-    try:
-        mod = importlib.import_module(module)
-    except ImportError as exc:
-        raise BenchError(f"{module} 不存在（{exc}）") from exc
-    value = getattr(mod, name, None)
-    if value is None:
-        raise BenchError(f"{module}.{name} 不存在")
-    return value

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 
 from bench import workbooks
 from bench.config import LONG_COUNTY, MATRIX_COUNTY, PAGE_LARGE_COUNTY, PAGE_SMALL_COUNTY, Scale, month_last
-from bench.harness import BenchError, Result, in_child, lazy, medians, timed
+from bench.harness import BenchError, Result, in_child, medians, timed
 
 SCENARIOS = (
     "attendance_long_200k",
@@ -156,18 +156,15 @@ def _township(code: str):
 
 
 def _import_callable(ctx: Context, township, path: Path) -> Callable:
-    import inspect
-
-    import_attendance = lazy("attendance.importing", "import_attendance")
-    extra = {}
-    if "enqueue_totals" in inspect.signature(import_attendance).parameters:
-        extra["enqueue_totals"] = False  # the totals job is measured on its own
+    from attendance.importing import import_attendance
 
     def run():
-        result = import_attendance(township=township, month=ctx.month, file=path, as_of=ctx.as_of, **extra)
-        if not getattr(result, "applied", getattr(result, "ok", False)):
-            errors = getattr(getattr(result, "check", result), "errors", [])
-            raise BenchError("导入被拒绝：" + "；".join(str(e) for e in errors[:5]))
+        # The totals job is measured on its own (enqueue_totals=False).
+        result = import_attendance(
+            township=township, month=ctx.month, file=path, as_of=ctx.as_of, enqueue_totals=False
+        )
+        if not result.applied:
+            raise BenchError("导入被拒绝：" + "；".join(str(e) for e in result.check.errors[:5]))
 
     return run
 
@@ -235,7 +232,8 @@ def _attendance_matrix_township(ctx: Context, result: Result) -> None:
 
 
 def _registry_50k(ctx: Context, result: Result) -> None:
-    import_registry = lazy("villages.registry", "import_registry")
+    from villages.registry import import_registry
+
     path = ctx.workdir / "registry.xlsx"
     result.rows, _rss = in_child(lambda: workbooks.registry_workbook(path, scale=ctx.scale))
 
@@ -256,22 +254,11 @@ def _registry_50k(ctx: Context, result: Result) -> None:
 
 def _monthly_totals_province(ctx: Context, result: Result) -> None:
     from attendance.models import AttendanceRecord
-    from villages.models import County
+    from attendance.totals import compute_all_counties as compute_all
 
-    try:
-        compute_all = lazy("attendance.totals", "compute_all_counties")
-
-        def product():
-            # The job alone: its hand-off to the decision rules is not the totals' time.
-            compute_all(month=ctx.month, today=ctx.as_of, announce=False)
-
-    except BenchError:
-        compute = lazy("attendance.totals", "compute_monthly_totals")
-        county_ids = list(County.objects.values_list("id", flat=True))
-
-        def product():
-            for county_id in county_ids:
-                compute(county=county_id, month=ctx.month, today=ctx.as_of)
+    def product():
+        # The job alone: its hand-off to the decision rules is not the totals' time.
+        compute_all(month=ctx.month, today=ctx.as_of, announce=False)
 
     table = AttendanceRecord._meta.db_table
 
@@ -304,8 +291,8 @@ def _monthly_totals_province(ctx: Context, result: Result) -> None:
 
 
 def _ranking_province(ctx: Context, result: Result) -> None:
-    compute_all = lazy("appraisal.ranking", "compute_all_counties")
-    Score = lazy("appraisal.models", "Score")
+    from appraisal.models import Score
+    from appraisal.ranking import compute_all_counties as compute_all
     from villages.models import County
 
     county_ids = list(County.objects.order_by("code").values_list("id", flat=True))
@@ -525,6 +512,7 @@ def _checkin_fixtures(ctx: Context) -> None:
     """Committed once and reused: a fence per village, an accepted sheet per township-month of the
     loaded attendance, and the province month's check-ins derived from its marks (set-based)."""
     from attendance.models import AttendanceRecord, AttendanceUpload
+    from checkins.models import CheckIn as checkin
     from villages.models import Village, VillageFence
 
     VillageFence.objects.bulk_create(
@@ -561,7 +549,6 @@ def _checkin_fixtures(ctx: Context) -> None:
         ],
         batch_size=2000,
     )
-    checkin = lazy("checkins.models", "CheckIn")
     if checkin.objects.filter(day=ctx.month, note="bench").exists():
         return
     # √: 上午, 下午, 晚间; ○: 上午, 下午; leave or absent: now and then both. About one mark in
@@ -633,7 +620,8 @@ def _checkin_workbook(path: Path, *, month: dt.date, rows: int) -> int:
 
 
 def _checkins_import_200k(ctx: Context, result: Result) -> None:
-    import_checkins = lazy("checkins.importing", "import_checkins")
+    from checkins.importing import import_checkins
+
     _value, _rss = in_child(lambda: _checkin_fixtures(ctx))
     path = ctx.workdir / "checkins.xlsx"
     result.rows, _rss = in_child(
@@ -660,12 +648,12 @@ def _checkins_import_200k(ctx: Context, result: Result) -> None:
 
 def _reconcile_province(ctx: Context, result: Result) -> None:
     """Every township-month of the province with its findings, against one plain SQL join."""
-    reconcile = lazy("checkins.reconciliation", "reconcile")
     from attendance.models import AttendanceRecord, AttendanceUpload
+    from checkins.models import CheckIn as checkin
+    from checkins.reconciliation import reconcile
     from villages.models import Township
 
     _value, _rss = in_child(lambda: _checkin_fixtures(ctx))
-    checkin = lazy("checkins.models", "CheckIn")
     township_ids = list(
         AttendanceUpload.objects.filter(month=ctx.month, status=AttendanceUpload.Status.ACCEPTED)
         .order_by("township_id")

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "appraisal",
     "decisions",
     "dashboard",
+    # Only `manage.py bench` (make bench): no models, URLs or tasks; the top of the app line.
+    "bench",
 ]
 
 MIDDLEWARE = [
