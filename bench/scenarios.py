@@ -513,6 +513,7 @@ def _checkin_fixtures(ctx: Context) -> None:
     loaded attendance, and the province month's check-ins derived from its marks (set-based)."""
     from attendance.models import AttendanceRecord, AttendanceUpload
     from checkins.models import CheckIn as checkin
+    from checkins.partitions import CHECKINS
     from villages.models import Village, VillageFence
 
     VillageFence.objects.bulk_create(
@@ -575,9 +576,10 @@ def _checkin_fixtures(ctx: Context) -> None:
               END
         ON CONFLICT DO NOTHING
     """
+    CHECKINS.ensure_month(ctx.month)  # as the nightly job would have made it ahead
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, {"month": ctx.month})
-        cursor.execute(f"ANALYZE {checkin._meta.db_table}")
+    CHECKINS.analyze_month(ctx.month)
 
 
 def _checkin_workbook(path: Path, *, month: dt.date, rows: int) -> int:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from attendance.importing import CellError
 from cadres.models import Cadre
 from checkins.models import CheckIn
+from checkins.partitions import CHECKINS
 from checkins.services import LOCAL, Judge
 from core import intake
 from core.xlsx import SpreadsheetRejected, cell_ref, cell_text
@@ -386,11 +387,18 @@ def write_rows(rows: list[tuple]) -> int:
     """Insert check-in rows (values in ``COLUMNS`` order), skipping any (cadre, at) already stored.
 
     Returns how many were new. PostgreSQL: COPY into a temporary table, then one INSERT … SELECT
-    … ON CONFLICT DO NOTHING; elsewhere batched INSERT … ON CONFLICT DO NOTHING.
+    … ON CONFLICT DO NOTHING; elsewhere batched INSERT … ON CONFLICT DO NOTHING. The months'
+    partitions are made first when missing (PostgreSQL; checkins/partitions.py). No conflict
+    target: on PostgreSQL the key is ``(cadre_id, at, day)`` (the partition key must be in it),
+    elsewhere ``(cadre_id, at)`` — the same rows either way, as ``day`` follows from ``at``.
     """
     table = CheckIn._meta.db_table
     names = ", ".join(COLUMNS)
     created = 0
+    days = {row[3] for row in rows}
+    months = sorted({day.replace(day=1) for day in days})
+    if months:
+        CHECKINS.ensure_between(months[0], months[-1])
     with transaction.atomic(), connection.cursor() as cur:
         if connection.vendor == "postgresql":
             cur.execute(f"CREATE TEMP TABLE _checkin_load (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP")
@@ -405,18 +413,18 @@ def write_rows(rows: list[tuple]) -> int:
                 if lines:
                     copy.write("".join(lines))
             cur.execute(
-                f"INSERT INTO {table} ({names}) SELECT {names} FROM _checkin_load "
-                "ON CONFLICT (cadre_id, at) DO NOTHING"
+                f"INSERT INTO {table} ({names}) SELECT {names} FROM _checkin_load ON CONFLICT DO NOTHING"
             )
             created = max(cur.rowcount, 0)
             cur.execute("DROP TABLE _checkin_load")
             if created >= 20000:
-                cur.execute(f"ANALYZE {table}")
+                for month in months:
+                    CHECKINS.analyze_month(month)  # the months' partitions only, not the whole table
         else:
             ops = connection.ops
             sql = (
                 f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(COLUMNS))}) "
-                "ON CONFLICT (cadre_id, at) DO NOTHING"
+                "ON CONFLICT DO NOTHING"
             )
             batch = []
             for row in rows:
