@@ -78,6 +78,12 @@ def read_build() -> dict | None:
     return None if row is None else json.loads(row[0])
 
 
+def drop_tables() -> None:
+    """Forget the baseline and the build figures (the tests' clean-up, with build.drop_marker)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {BASELINE_TABLE}, {BUILD_TABLE}")
+
+
 def _columns(table: str) -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute(

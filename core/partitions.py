@@ -80,7 +80,13 @@ class MonthPartitions:
             cursor.execute(
                 "SELECT pg_advisory_xact_lock(%s, %s)", [self.lock_class, month.year * 100 + month.month]
             )
-            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [name])
+            # Read pg_class itself, not to_regclass: the lookup above may have cached "missing" in this
+            # session, and an advisory lock does not refresh that cache when another session made it.
+            cursor.execute(
+                "SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE c.relname = %s AND n.nspname = current_schema())",
+                [name],
+            )
             if cursor.fetchone()[0]:
                 return False
             # CREATE TABLE … PARTITION OF would lock the whole table against readers and writers;

@@ -191,3 +191,34 @@ def test_a_months_reconciliation_reads_one_partition(world):
         plan = "\n".join(line for (line,) in cursor.fetchall())
     assert f"{TABLE}_p202702" in plan
     assert f"{TABLE}_p202701" not in plan and f"{TABLE}_p202703" not in plan and "default" not in plan
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_first_check_ins_of_a_month_at_once_both_land_in_its_partition(world, fences):
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def run(cadre, hour):
+        try:
+            assert CHECKINS.ensure_month(dt.date(2028, 2, 1)) in (True, False)  # warms the lookup
+            barrier.wait()
+            record_checkin(cadre=cadre, latitude=LAT, longitude=LON, accuracy_m=15, at=at(2028, 3, 1, hour))
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=run, args=(cadre, hour))
+        for cadre, hour in ((world.cadre_a1, 8), (world.cadre_a2, 9))
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert _where_rows_are() == {f"{TABLE}_p202803": 2}
