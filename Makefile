@@ -98,8 +98,13 @@ $(VENV)/.bench-installed: pyproject.toml $(VENV)/.installed
 	$(PIP) install --quiet ".[bench]"
 	touch $@
 
-bench: install $(VENV)/.bench-installed ## Province-scale benchmark on PostgreSQL (default database zhucun_bench) with its peers; writes bench-results.json
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/zhucun_bench} $(PY) manage.py bench
+# SCALE=nation: the province inside 15 provinces, three months deep (hours; database zhucun_bench_nation);
+# SCALE=nation-lite: the same run at a tenth of the density (minutes).
+SCALE ?= province
+BENCH_DB := $(if $(filter province,$(SCALE)),zhucun_bench,zhucun_bench_$(subst -,_,$(SCALE)))
+
+bench: install $(VENV)/.bench-installed ## Province-scale benchmark on PostgreSQL (default database zhucun_bench) with its peers; writes bench-results.json. SCALE=nation: a province inside the nation
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/$(BENCH_DB)} $(PY) manage.py bench --scale $(SCALE)
 
 backup: install ## Back up the database and uploaded files into OUT (default backups/YYYYmmdd-HHMMSS)
 	$(PY) manage.py backup --out $${OUT:-backups/$$(date +%Y%m%d-%H%M%S)}

@@ -148,11 +148,7 @@ def _build(*, scale: Scale, month: dt.date, year: int, quarter: int, stdout) -> 
     rows = load_attendance(month=month)
     stdout.write(f"考勤：{month:%Y-%m} 共 {rows} 条")
     scores = load_scores(year=year, quarter=quarter)
-    stdout.write(
-        f"考核得分：{year} 年第 {quarter} 季度 {scores} 条"
-        if scores is not None
-        else "考核得分：无评分模型，跳过"
-    )
+    stdout.write(f"考核得分：{year} 年第 {quarter} 季度 {scores} 条")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     _write_marker(scale=scale, month=month, year=year, quarter=quarter)
@@ -173,8 +169,9 @@ def _page_users() -> None:
         profile.counties.set([County.objects.get(code=code)])
 
 
-def load_attendance(*, month: dt.date) -> int:
-    """One month of attendance for every active posting outside the upload counties, set-based."""
+def load_attendance(*, month: dt.date, county_ids: list[int] | None = None) -> int:
+    """One month of attendance for every active posting outside the upload counties (or of the
+    postings of ``county_ids`` only), set-based."""
     from attendance.models import AttendanceRecord
     from attendance.partitions import ensure_month
 
@@ -195,21 +192,24 @@ def load_attendance(*, month: dt.date) -> int:
           AND COALESCE(p.actual_end_date, p.planned_end_date) >= %(month)s
           AND c.code <> ALL(%(skip)s)
     """
+    params = {"month": month, "last": month_last(month), "skip": list(IMPORT_COUNTIES)}
+    if county_ids is not None:
+        sql += " AND c.id = ANY(%(counties)s)"
+        params["counties"] = list(county_ids)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql, {"month": month, "last": month_last(month), "skip": list(IMPORT_COUNTIES)})
+        cursor.execute(sql, params)
         return cursor.rowcount
 
 
-def load_scores(*, year: int, quarter: int) -> int | None:
-    """A quarter of manual scores and democratic rates for every cadre posted in the quarter."""
-    try:
-        from appraisal.models import DemocraticRate, Indicator, Scheme, Score, Source
-        from appraisal.schemes import get_or_create_scheme
-    except ImportError:
-        return None
+def load_scores(*, year: int, quarter: int, county_ids: list[int] | None = None) -> int:
+    """A quarter of manual scores and democratic rates for every cadre posted in the quarter (in
+    the counties of ``county_ids`` only, when given)."""
+    from appraisal.models import DemocraticRate, Indicator, Scheme, Score, Source
+    from appraisal.schemes import get_or_create_scheme
     from villages.models import County
 
-    for county in County.objects.all():
+    counties = County.objects.all() if county_ids is None else County.objects.filter(id__in=county_ids)
+    for county in counties:
         get_or_create_scheme(county=county, year=year)
     first = dt.date(year, 3 * quarter - 2, 1)
     last = month_last(dt.date(year, 3 * quarter, 1))
@@ -218,9 +218,17 @@ def load_scores(*, year: int, quarter: int) -> int | None:
         FROM cadres_posting p JOIN villages_village v ON v.id = p.village_id
         JOIN villages_township t ON t.id = v.township_id
         WHERE p.start_date <= %(last)s AND COALESCE(p.actual_end_date, p.planned_end_date) >= %(first)s
+          AND (%(counties)s::bigint[] IS NULL OR t.county_id = ANY(%(counties)s::bigint[]))
         ORDER BY p.cadre_id, p.start_date DESC
     """
-    params = {"first": first, "last": last, "year": year, "quarter": quarter, "manual": Source.MANUAL.value}
+    params = {
+        "first": first,
+        "last": last,
+        "year": year,
+        "quarter": quarter,
+        "manual": Source.MANUAL.value,
+        "counties": None if county_ids is None else list(county_ids),
+    }
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"""INSERT INTO {Score._meta.db_table}

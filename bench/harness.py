@@ -18,6 +18,8 @@ JSON_KEYS = ("scenario", "rows", "seconds", "limit_seconds", "ratio", "peak_rss_
 # Added to a row only when it has them: a peer (issue 18), and the figures of a run under load.
 PEER_KEYS = ("peer", "peer_seconds", "peer_ratio")
 LOAD_KEYS = ("p95_ms", "errors")
+# A nation run (bench/nation.py): the same scenario's time on the province alone, and the ratio.
+NATION_KEYS = ("province_seconds", "nation_ratio")
 
 
 class BenchError(Exception):
@@ -38,6 +40,13 @@ class Result:
     peer_seconds: float | None = None
     p95_ms: float | None = None  # load rows: p95 of the page under load (``seconds`` is the same in s)
     errors: int | None = None
+    province_seconds: float | None = None  # nation run: the time of the province alone
+
+    @property
+    def nation_ratio(self) -> float | None:
+        if self.seconds is None or not self.province_seconds:
+            return None
+        return round(self.seconds / self.province_seconds, 2)
 
     @property
     def ratio(self) -> float | None:
@@ -67,6 +76,8 @@ class Result:
                 "peer_seconds": None if self.peer_seconds is None else round(self.peer_seconds, 4),
                 "peer_ratio": self.peer_ratio,
             }
+        if self.province_seconds is not None:
+            row |= {"province_seconds": round(self.province_seconds, 4), "nation_ratio": self.nation_ratio}
         if self.p95_ms is not None or self.errors is not None:
             row |= {"p95_ms": None if self.p95_ms is None else round(self.p95_ms, 1), "errors": self.errors}
         return row
@@ -131,17 +142,3 @@ def medians(product: Callable, limit: Callable, runs: int) -> tuple[float, float
         p_times.append(timed(product))
         l_times.append(timed(limit))
     return statistics.median(p_times), statistics.median(l_times), [p_times, l_times]
-
-
-def lazy(module: str, name: str):
-    """``module.name``, or BenchError("skipped" reason) when it does not exist yet."""
-    import importlib
-
-    try:
-        mod = importlib.import_module(module)
-    except ImportError as exc:
-        raise BenchError(f"{module} 不存在（{exc}）") from exc
-    value = getattr(mod, name, None)
-    if value is None:
-        raise BenchError(f"{module}.{name} 不存在")
-    return value

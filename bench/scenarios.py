@@ -15,7 +15,7 @@ from django.db import connection, transaction
 
 from bench import workbooks
 from bench.config import LONG_COUNTY, MATRIX_COUNTY, PAGE_LARGE_COUNTY, PAGE_SMALL_COUNTY, Scale, month_last
-from bench.harness import BenchError, Result, in_child, lazy, medians, timed
+from bench.harness import BenchError, Result, in_child, medians, timed
 
 SCENARIOS = (
     "attendance_long_200k",
@@ -40,6 +40,16 @@ class Context:
     quarter: int
     workdir: Path
     stderr: object
+    # A nation run (bench/nation.py): the province's counties; the scenarios work on them only.
+    county_ids: tuple[int, ...] | None = None
+
+    def townships(self) -> list[int] | None:
+        """The province's townships in a nation run, else None (every township)."""
+        if self.county_ids is None:
+            return None
+        from villages.models import Township
+
+        return list(Township.objects.filter(county_id__in=self.county_ids).values_list("id", flat=True))
 
     @property
     def as_of(self) -> dt.date:
@@ -156,18 +166,15 @@ def _township(code: str):
 
 
 def _import_callable(ctx: Context, township, path: Path) -> Callable:
-    import inspect
-
-    import_attendance = lazy("attendance.intake.write", "import_attendance")
-    extra = {}
-    if "enqueue_totals" in inspect.signature(import_attendance).parameters:
-        extra["enqueue_totals"] = False  # the totals job is measured on its own
+    from attendance.intake.write import import_attendance
 
     def run():
-        result = import_attendance(township=township, month=ctx.month, file=path, as_of=ctx.as_of, **extra)
-        if not getattr(result, "applied", getattr(result, "ok", False)):
-            errors = getattr(getattr(result, "check", result), "errors", [])
-            raise BenchError("导入被拒绝：" + "；".join(str(e) for e in errors[:5]))
+        # The totals job is measured on its own (enqueue_totals=False).
+        result = import_attendance(
+            township=township, month=ctx.month, file=path, as_of=ctx.as_of, enqueue_totals=False
+        )
+        if not result.applied:
+            raise BenchError("导入被拒绝：" + "；".join(str(e) for e in result.check.errors[:5]))
 
     return run
 
@@ -190,7 +197,7 @@ def _attendance_import(ctx: Context, result: Result, *, county: str, layout: str
     product = _import_callable(ctx, township, path)
     _value, result.peak_rss_mb = in_child(product)  # also the first upload: timed runs are re-uploads
     result.seconds, result.limit_seconds, result.runs = medians(product, limit, ctx.scale.runs)
-    if layout == "long":
+    if layout == "long" and ctx.county_ids is None:  # no peers in a nation run
         _import_export_peer(result, path)
 
 
@@ -235,7 +242,8 @@ def _attendance_matrix_township(ctx: Context, result: Result) -> None:
 
 
 def _registry_50k(ctx: Context, result: Result) -> None:
-    import_registry = lazy("registry.importing", "import_registry")
+    from registry.importing import import_registry
+
     path = ctx.workdir / "registry.xlsx"
     result.rows, _rss = in_child(lambda: workbooks.registry_workbook(path, scale=ctx.scale))
 
@@ -256,24 +264,19 @@ def _registry_50k(ctx: Context, result: Result) -> None:
 
 def _monthly_totals_province(ctx: Context, result: Result) -> None:
     from attendance.models import AttendanceRecord
-    from villages.models import County
+    from attendance.totals.compute import compute_all_counties as compute_all
 
-    try:
-        compute_all = lazy("attendance.totals", "compute_all_counties")
+    townships = ctx.townships()
+    county_ids = None if townships is None else list(ctx.county_ids)
 
-        def product():
-            # The job alone: its hand-off to the decision rules is not the totals' time.
-            compute_all(month=ctx.month, today=ctx.as_of, announce=False)
-
-    except BenchError:
-        compute = lazy("attendance.totals", "compute_monthly_totals")
-        county_ids = list(County.objects.values_list("id", flat=True))
-
-        def product():
-            for county_id in county_ids:
-                compute(county=county_id, month=ctx.month, today=ctx.as_of)
+    def product():
+        # The job alone (inside the nation, for the province's counties only): its hand-off to
+        # the decision rules is not the totals' time.
+        compute_all(month=ctx.month, today=ctx.as_of, announce=False, county_ids=county_ids)
 
     table = AttendanceRecord._meta.db_table
+    scope = "" if townships is None else " AND township_id = ANY(%s)"
+    params = [ctx.month] if townships is None else [ctx.month, townships]
 
     def limit():
         with connection.cursor() as cursor:
@@ -291,11 +294,12 @@ def _monthly_totals_province(ctx: Context, result: Result) -> None:
                     count(*) FILTER (WHERE status LIKE 'LEAVE%%'),
                     count(*) FILTER (WHERE status = 'ABSENT'),
                     count(*)
-                FROM {table} WHERE month = %s GROUP BY posting_id, cadre_id, township_id""",
-                [ctx.month],
+                FROM {table} WHERE month = %s{scope} GROUP BY posting_id, cadre_id, township_id""",
+                params,
             )
 
-    result.rows = AttendanceRecord.objects.filter(month=ctx.month).count()
+    records = AttendanceRecord.objects.filter(month=ctx.month)
+    result.rows = (records if townships is None else records.filter(township_id__in=townships)).count()
     _value, result.peak_rss_mb = in_child(product)  # committed: the pages read these rows
     result.seconds, result.limit_seconds, result.runs = medians(product, limit, ctx.scale.runs)
 
@@ -304,11 +308,13 @@ def _monthly_totals_province(ctx: Context, result: Result) -> None:
 
 
 def _ranking_province(ctx: Context, result: Result) -> None:
-    compute_all = lazy("appraisal.ranking", "compute_all_counties")
-    Score = lazy("appraisal.models", "Score")
+    from appraisal.models import Score
+    from appraisal.ranking import compute_all_counties as compute_all
     from villages.models import County
 
-    county_ids = list(County.objects.order_by("code").values_list("id", flat=True))
+    county_ids = list(ctx.county_ids or County.objects.order_by("code").values_list("id", flat=True))
+    scope = "" if ctx.county_ids is None else " AND county_id = ANY(%s)"
+    params = [ctx.year, ctx.quarter] + ([] if ctx.county_ids is None else [county_ids])
     if not Score.objects.filter(year=ctx.year, quarter=ctx.quarter).exists():
         raise BenchError("基准库中没有该季度的考核得分（建库时评分模型尚不存在）：请删除基准库后重建")
 
@@ -327,12 +333,15 @@ def _ranking_province(ctx: Context, result: Result) -> None:
                 f"""INSERT INTO bench_scratch_rank
                 SELECT county_id, cadre_id, total, RANK() OVER (PARTITION BY county_id ORDER BY total DESC)
                 FROM (SELECT county_id, cadre_id, sum(points) AS total FROM {Score._meta.db_table}
-                      WHERE year = %s AND quarter = %s GROUP BY county_id, cadre_id) s""",
-                [ctx.year, ctx.quarter],
+                      WHERE year = %s AND quarter = %s{scope} GROUP BY county_id, cadre_id) s""",
+                params,
             )
 
     result.rows = (
-        Score.objects.filter(year=ctx.year, quarter=ctx.quarter).values("cadre_id").distinct().count()
+        Score.objects.filter(year=ctx.year, quarter=ctx.quarter, county_id__in=county_ids)
+        .values("cadre_id")
+        .distinct()
+        .count()
     )
     # The first run commits and tells the decisions app, as in production; the timed runs are rolled
     # back and leave the decision rules out, so their follow-up work is not counted in the ranking's time.
@@ -525,8 +534,16 @@ def _checkin_fixtures(ctx: Context) -> None:
     """Committed once and reused: a fence per village, an accepted sheet per township-month of the
     loaded attendance, and the province month's check-ins derived from its marks (set-based)."""
     from attendance.models import AttendanceRecord, AttendanceUpload
+    from checkins.models import CheckIn as checkin
+    from checkins.partitions import CHECKINS
     from villages.models import Village, VillageFence
 
+    # A nation run: the province's villages, townships and check-ins only (the rest of the nation
+    # has attendance and no check-ins; a nation's month of check-ins would be ~50 M rows more).
+    townships = ctx.townships()
+    villages = Village.objects.exclude(fences__isnull=False)
+    if townships is not None:
+        villages = villages.filter(township_id__in=townships)
     VillageFence.objects.bulk_create(
         [
             VillageFence(
@@ -535,7 +552,7 @@ def _checkin_fixtures(ctx: Context) -> None:
                 latitude=40 + (pk % 997) * 0.01,
                 longitude=110 + (pk % 991) * 0.01,
             )
-            for pk in Village.objects.exclude(fences__isnull=False).values_list("id", flat=True)
+            for pk in villages.values_list("id", flat=True)
         ],
         batch_size=5000,
         ignore_conflicts=True,
@@ -545,9 +562,10 @@ def _checkin_fixtures(ctx: Context) -> None:
             "township_id", flat=True
         )
     )
-    townships = set(
-        AttendanceRecord.objects.filter(month=ctx.month).values_list("township_id", flat=True).distinct()
-    )
+    marked = AttendanceRecord.objects.filter(month=ctx.month)
+    if townships is not None:
+        marked = marked.filter(township_id__in=townships)
+    townships_marked = set(marked.values_list("township_id", flat=True).distinct())
     AttendanceUpload.objects.bulk_create(
         [
             AttendanceUpload(
@@ -557,11 +575,10 @@ def _checkin_fixtures(ctx: Context) -> None:
                 as_of=ctx.as_of,
                 original_name="bench",
             )
-            for pk in sorted(townships - have)
+            for pk in sorted(townships_marked - have)
         ],
         batch_size=2000,
     )
-    checkin = lazy("checkins.models", "CheckIn")
     if checkin.objects.filter(day=ctx.month, note="bench").exists():
         return
     # √: 上午, 下午, 晚间; ○: 上午, 下午; leave or absent: now and then both. About one mark in
@@ -578,7 +595,7 @@ def _checkin_fixtures(ctx: Context) -> None:
         JOIN LATERAL (SELECT latitude, longitude FROM villages_villagefence vf
                       WHERE vf.village_id = p.village_id ORDER BY vf.id LIMIT 1) f ON true
         CROSS JOIN (VALUES ('AM', 8), ('PM', 15), ('EVE', 20)) AS s(slot, hour)
-        WHERE ar.month = %(month)s
+        WHERE ar.month = %(month)s AND (%(townships)s::bigint[] IS NULL OR ar.township_id = ANY(%(townships)s))
           AND abs(hashint4((ar.cadre_id * 40 + extract(day from ar.date)::int)::int + s.hour)) %% 14 <> 0
           AND CASE ar.status
                 WHEN 'ON_SITE_OVERNIGHT' THEN true
@@ -588,9 +605,10 @@ def _checkin_fixtures(ctx: Context) -> None:
               END
         ON CONFLICT DO NOTHING
     """
+    CHECKINS.ensure_month(ctx.month)  # as the nightly job would have made it ahead
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql, {"month": ctx.month})
-        cursor.execute(f"ANALYZE {checkin._meta.db_table}")
+        cursor.execute(sql, {"month": ctx.month, "townships": townships})
+    CHECKINS.analyze_month(ctx.month)
 
 
 def _checkin_workbook(path: Path, *, month: dt.date, rows: int) -> int:
@@ -633,7 +651,8 @@ def _checkin_workbook(path: Path, *, month: dt.date, rows: int) -> int:
 
 
 def _checkins_import_200k(ctx: Context, result: Result) -> None:
-    import_checkins = lazy("checkins.importing", "import_checkins")
+    from checkins.importing import import_checkins
+
     _value, _rss = in_child(lambda: _checkin_fixtures(ctx))
     path = ctx.workdir / "checkins.xlsx"
     result.rows, _rss = in_child(
@@ -660,17 +679,18 @@ def _checkins_import_200k(ctx: Context, result: Result) -> None:
 
 def _reconcile_province(ctx: Context, result: Result) -> None:
     """Every township-month of the province with its findings, against one plain SQL join."""
-    reconcile = lazy("checkins.reconciliation", "reconcile")
     from attendance.models import AttendanceRecord, AttendanceUpload
+    from checkins.models import CheckIn as checkin
+    from checkins.reconciliation import reconcile
     from villages.models import Township
 
     _value, _rss = in_child(lambda: _checkin_fixtures(ctx))
-    checkin = lazy("checkins.models", "CheckIn")
-    township_ids = list(
-        AttendanceUpload.objects.filter(month=ctx.month, status=AttendanceUpload.Status.ACCEPTED)
-        .order_by("township_id")
-        .values_list("township_id", flat=True)
-    )
+    accepted = AttendanceUpload.objects.filter(month=ctx.month, status=AttendanceUpload.Status.ACCEPTED)
+    townships = ctx.townships()
+    if townships is not None:
+        accepted = accepted.filter(township_id__in=townships)
+    township_ids = list(accepted.order_by("township_id").values_list("township_id", flat=True))
+    scope = "" if townships is None else " AND ar.township_id = ANY(%(townships)s)"
 
     def product():
         found = 0
@@ -687,16 +707,17 @@ def _reconcile_province(ctx: Context, result: Result) -> None:
                                   min(at) FILTER (WHERE slot = 'PM') pm, min(at) FILTER (WHERE slot = 'EVE') eve
                            FROM {checkin._meta.db_table} WHERE valid AND day BETWEEN %(first)s AND %(last)s
                            GROUP BY cadre_id, day) e ON e.cadre_id = ar.cadre_id AND e.day = ar.date
-                WHERE ar.month = %(first)s AND (
+                WHERE ar.month = %(first)s{scope} AND (
                     (ar.status = 'ON_SITE_OVERNIGHT' AND (e.am IS NULL OR e.pm IS NULL OR e.eve IS NULL))
                     OR (ar.status = 'ON_SITE' AND (e.am IS NULL OR e.pm IS NULL))
                     OR (ar.status NOT IN ('ON_SITE_OVERNIGHT', 'ON_SITE', 'OFFICIAL_TRIP')
                         AND e.am IS NOT NULL AND e.pm IS NOT NULL))""",
-                {"first": ctx.month, "last": month_last(ctx.month)},
+                {"first": ctx.month, "last": month_last(ctx.month), "townships": townships},
             )
             return len(cursor.fetchall())
 
-    result.rows = AttendanceRecord.objects.filter(month=ctx.month).count()
+    records = AttendanceRecord.objects.filter(month=ctx.month)
+    result.rows = (records if townships is None else records.filter(township_id__in=townships)).count()
     found, result.peak_rss_mb = in_child(product)
     expected, _rss = in_child(limit)
     if found != expected:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from cadres.models import Cadre
 from checkins.models import CheckIn
+from checkins.partitions import CHECKINS
 from checkins.services import LOCAL, Judge
 from core import bulk, intake
 from core.intake.cells import (
@@ -325,8 +326,18 @@ def _cell_of(sheet, rows, header_index, row, header) -> str:
 def write_rows(rows: list[tuple]) -> int:
     """Insert check-in rows (values in ``COLUMNS`` order), skipping any (cadre, at) already stored.
 
-    Returns how many were new (``core.bulk.insert_new``: COPY and one INSERT … ON CONFLICT DO
-    NOTHING on PostgreSQL, batched INSERT … ON CONFLICT DO NOTHING elsewhere).
+    Returns how many were new (``core.bulk.insert_new``). The months' partitions are made first
+    when missing (PostgreSQL; checkins/partitions.py), and only those are analyzed after a large
+    load. No conflict target: on PostgreSQL the key is ``(cadre_id, at, day)`` (the partition key
+    must be in it), elsewhere ``(cadre_id, at)`` — the same rows either way, as ``day`` follows from ``at``.
     """
+    months = sorted({row[3].replace(day=1) for row in rows})
+    if months:
+        CHECKINS.ensure_between(months[0], months[-1])
     with transaction.atomic():
-        return bulk.insert_new(CheckIn, COLUMNS, rows, conflict=("cadre", "at"))
+        created = bulk.insert_new(CheckIn, COLUMNS, rows, conflict=None, analyze=False)
+        if created >= bulk.ANALYZE_AFTER:
+            for month in months:
+                CHECKINS.analyze_month(month)  # the months' partitions only, not the whole table
+    return created
+

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from cadres.models import Posting
 from checkins.models import CheckIn, Slot
+from checkins.partitions import CHECKINS
 from villages.models import Policy, VillageFence
 
 LOCAL = ZoneInfo("Asia/Shanghai")
@@ -202,6 +203,7 @@ def record_checkin(
     )
     if photo:
         checkin.photo = photo
+    CHECKINS.ensure_month(verdict.day)  # PostgreSQL: the month's partition, when the job has not made it
     try:
         with transaction.atomic():
             checkin.save()

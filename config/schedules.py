@@ -21,6 +21,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "appraisal.tasks.rank_previous_quarter_all_counties",
         "schedule": crontab(minute=0, hour=3, day_of_month=3, month_of_year="1,4,7,10"),
     },
+    # Every night, 00:30: the check-in partitions of this month and the next two (PostgreSQL).
+    "checkin-partitions-ahead": {
+        "task": "checkins.tasks.make_partitions_ahead_task",
+        "schedule": crontab(minute=30, hour=0),
+    },
     # Every 5 minutes: uploads whose check is stuck 检查中 past ZHUCUN_STUCK_CHECK_MINUTES become 检查失败.
     "fail-stuck-upload-checks": {
         "task": "attendance.tasks.fail_stuck_checks_task",

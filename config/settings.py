@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "decisions",
     "dashboard",
     "demo",
+    # Only `manage.py bench` (make bench): no models, URLs or tasks; the top of the app line.
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -293,6 +295,8 @@ CELERY_TASK_ROUTES = {
     # The sweeper of stuck checks is housekeeping: beat's default queue, so a busy intake queue
     # cannot delay it.
     "attendance.tasks.fail_stuck_checks_task": {"queue": "celery"},
+    # Making check-in partitions ahead is housekeeping too (seconds, once a night).
+    "checkins.tasks.make_partitions_ahead_task": {"queue": "celery"},
     "attendance.tasks.compute_monthly_totals_task": {"queue": ZHUCUN_REPORTS_QUEUE},
     "attendance.tasks.compute_previous_month_all_counties": {"queue": ZHUCUN_REPORTS_QUEUE},
     "attendance.tasks.compute_current_month_all_counties": {"queue": ZHUCUN_REPORTS_QUEUE},

@@ -261,15 +261,26 @@ def insert(model, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
             _execute_batches(cursor, sql, _adapters(model, columns), rows)
 
 
-def insert_new(model, columns: Sequence[str], rows: Iterable[Sequence], *, conflict: Sequence[str]) -> int:
+def insert_new(
+    model,
+    columns: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    conflict: Sequence[str] | None,
+    analyze: bool = True,
+) -> int:
     """Insert ``rows`` (values of ``columns``, attnames) into ``model``'s table, skipping every row
     whose ``conflict`` columns (a unique key) are already stored or came earlier in ``rows``.
     Returns how many rows were new. Runs in its own ``transaction.atomic()`` (a savepoint inside the caller's).
 
     PostgreSQL: COPY into a temporary table, then one ``INSERT … SELECT … ON CONFLICT DO
     NOTHING``; a load of ``ANALYZE_AFTER`` new rows or more is followed by ANALYZE, so the
-    planner does not judge the next query by the table's size before the load. Elsewhere
-    batched ``INSERT … ON CONFLICT DO NOTHING``.
+    planner does not judge the next query by the table's size before the load (``analyze=False``
+    leaves that to the caller, e.g. to analyze only the partitions it wrote). Elsewhere batched
+    ``INSERT … ON CONFLICT DO NOTHING``.
+
+    ``conflict=None`` skips a row that clashes with any unique key: for a partitioned table, whose
+    keys must include the partition column, so that the model's own key is not one the database has.
     """
     columns = list(columns)
     meta = model._meta
@@ -278,10 +289,12 @@ def insert_new(model, columns: Sequence[str], rows: Iterable[Sequence], *, confl
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
             sql, _names = _insert_sql(model, columns, conflict)
+            if conflict is None:
+                sql += " ON CONFLICT DO NOTHING"
             return _execute_batches(cursor, sql, _adapters(model, columns), rows)
         names = [meta.get_field(c).column for c in columns]
         quoted = ", ".join(quote(n) for n in names)
-        keys = ", ".join(quote(meta.get_field(c).column) for c in conflict)
+        target = "" if conflict is None else "(" + ", ".join(quote(meta.get_field(c).column) for c in conflict) + ") "
         load_name = f"_bulk_load_{meta.db_table}"
         load = quote(load_name)
         with transaction.atomic():
@@ -291,10 +304,10 @@ def insert_new(model, columns: Sequence[str], rows: Iterable[Sequence], *, confl
             )
             copy_lines(cursor, load_name, names, _lines(rows))
             cursor.execute(
-                f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM {load} ON CONFLICT ({keys}) DO NOTHING"
+                f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM {load} ON CONFLICT {target}DO NOTHING"
             )
             created = max(cursor.rowcount, 0)
             cursor.execute(f"DROP TABLE {load}")
-            if created >= ANALYZE_AFTER:
+            if analyze and created >= ANALYZE_AFTER:
                 cursor.execute(f"ANALYZE {table}")
         return created

@@ -124,6 +124,16 @@ CASES["attendance.tasks.check_upload_task"] = _check_case
 CASES["attendance.tasks.fail_stuck_checks_task"] = _sweep_case
 
 
+def _checkin_partitions(w, mp):
+    from checkins.partitions import CHECKINS
+
+    # On PostgreSQL the run makes this month's partition and the next two; a second run makes none.
+    return (), lambda: ["check-in partitions:", *CHECKINS.month_partitions()]
+
+
+CASES["checkins.tasks.make_partitions_ahead_task"] = _checkin_partitions
+
+
 def project_tasks():
     # Autodiscovery is lazy: import every app's tasks module now, as a worker does at start-up.
     app.loader.import_default_modules()

@@ -8,6 +8,7 @@ writes bench-results.json.
 
 import json
 import tempfile
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -17,7 +18,8 @@ from django.db import connection
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from bench.config import SCALES, bench_month
+from bench import nation
+from bench.config import NATION_SCENARIOS, SCALES, bench_month
 from bench.scenarios import SCENARIOS
 
 
@@ -38,7 +40,6 @@ class Command(BaseCommand):
     def handle(self, *args, scale, quick, runs, output, only, **options):
         from bench import build
         from bench.harness import JSON_KEYS, in_child
-        from bench.scenarios import Context, run_all
 
         if connection.vendor != "postgresql":
             raise CommandError(
@@ -50,7 +51,8 @@ class Command(BaseCommand):
             if runs < 1:
                 raise CommandError("--runs 至少为 1")
             config = type(config)(**{**config.__dict__, "runs": runs})
-        output = Path(output) if output else Path(settings.BASE_DIR) / "bench-results.json"
+        default_output = f"bench-results-{config.name}.json" if config.nation else "bench-results.json"
+        output = Path(output) if output else Path(settings.BASE_DIR) / default_output
 
         build.ensure_database(self.stdout)
         call_command("migrate", verbosity=0, interactive=False)
@@ -71,6 +73,8 @@ class Command(BaseCommand):
                     "appraisal_score",
                 ):
                     cursor.execute(f"VACUUM (ANALYZE) {table}")
+            if config.nation and nation.read_build() is None:
+                raise CommandError("该国家规模基准库没有建完（中途停止）：请删除该数据库后重建。")
         else:
             month, year, quarter = bench_month(timezone.localdate())
             self.stdout.write(
@@ -79,6 +83,27 @@ class Command(BaseCommand):
             in_child(
                 lambda: build.build(scale=config, month=month, year=year, quarter=quarter, stdout=self.stdout)
             )
+            if config.nation:
+                self._grow_nation(config, month, year, quarter, only)
+
+        county_ids = tuple(nation.province_county_ids()) if config.nation else None
+        if config.nation:
+            only = [name for name in only or NATION_SCENARIOS if name in NATION_SCENARIOS]
+        results = self._run(config, month, year, quarter, only, county_ids)
+        if config.nation:
+            baseline = nation.read_baseline() or {}
+            for r in results:
+                r.province_seconds = (baseline.get(r.scenario) or (None, None))[0]
+            self.stdout.write(render_nation_table(results, nation.read_build() or {}))
+        else:
+            self.stdout.write(render_table(results))
+        data = [r.as_json() for r in results]
+        assert all(tuple(d)[: len(JSON_KEYS)] == JSON_KEYS for d in data)
+        output.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        self.stdout.write(f"结果已写入 {output}")
+
+    def _run(self, config, month, year, quarter, only, county_ids):
+        from bench.scenarios import Context, run_all
 
         with (
             tempfile.TemporaryDirectory(prefix="zhucun-bench-") as workdir,
@@ -91,14 +116,27 @@ class Command(BaseCommand):
                 quarter=quarter,
                 workdir=Path(workdir),
                 stderr=self.stderr,
+                county_ids=county_ids,
             )
-            results = run_all(ctx, log=self.stdout.write, only=tuple(only))
+            return run_all(ctx, log=self.stdout.write, only=tuple(only))
 
-        self.stdout.write(render_table(results))
-        data = [r.as_json() for r in results]
-        assert all(tuple(d)[: len(JSON_KEYS)] == JSON_KEYS for d in data)
-        output.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        self.stdout.write(f"结果已写入 {output}")
+    def _grow_nation(self, config, month, year, quarter, only):
+        """The province alone first (the baseline), then the nation around it (bench/nation.py)."""
+        from bench.harness import in_child
+
+        self.stdout.write("全省单独测一遍（基线）…")
+        names = [name for name in only or NATION_SCENARIOS if name in NATION_SCENARIOS]
+        baseline = self._run(config, month, year, quarter, names, tuple(nation.province_county_ids()))
+        nation.save_baseline(baseline)
+        self.stdout.write(render_table(baseline))
+        self.stdout.write(f"扩建为全国规模：{config.provinces} 个省、{config.months} 个月考勤 …")
+        started = time.perf_counter()
+        figures, _rss = in_child(
+            lambda: nation.grow(scale=config, month=month, year=year, quarter=quarter, stdout=self.stdout)
+        )
+        figures["grow_seconds"] = round(time.perf_counter() - started, 1)
+        nation.save_build(figures)
+        self.stdout.write(json.dumps(figures, ensure_ascii=False))
 
 
 def render_table(results) -> str:
@@ -140,6 +178,36 @@ def render_table(results) -> str:
         )
     out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     out += ["| " + " | ".join(line) + " |" for line in lines]
+    return "\n".join(out)
+
+
+def render_nation_table(results, figures: dict) -> str:
+    head = (
+        "scenario",
+        "rows (province)",
+        "alone s",
+        "in nation s",
+        "nation/alone",
+        "limit s",
+        "product/limit",
+    )
+    out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in results:
+        if r.skipped:
+            out.append(f"| {r.scenario} | {_fmt(r.rows)} | skipped: {r.skipped} |  |  |  |  |")
+            continue
+        alone = f"{r.province_seconds:.3f}" if r.province_seconds else ""
+        ratio = f"{r.nation_ratio:.2f}×" if r.nation_ratio is not None else ""
+        ratio_limit = f"{r.ratio:.2f}×" if r.ratio is not None else ""
+        out.append(
+            f"| {r.scenario} | {_fmt(r.rows)} | {alone} | {r.seconds:.3f} | {ratio} | {r.limit_seconds:.3f} | {ratio_limit} |"
+        )
+    if figures:
+        out.append(
+            f"attendance rows {figures.get('attendance_rows', 0):,} (month {figures.get('month_rows', 0):,}), "
+            f"{figures.get('bytes_per_cadre_day')} B per cadre-day, database {figures.get('database_bytes', 0) / 2**30:.1f} GiB, "
+            f"{figures.get('attendance_rows_per_second')} rows/s built, grown in {figures.get('grow_seconds')} s"
+        )
     return "\n".join(out)
 
 
