@@ -9,6 +9,7 @@ an exit status and turns it into a refusal naming the limit.
 
 from __future__ import annotations
 
+import io
 import logging
 import pickle
 import signal
@@ -24,6 +25,31 @@ from core.xlsx import SpreadsheetRejected
 logger = logging.getLogger(__name__)
 
 CHILD = Path(__file__).with_name("child.py")
+
+
+class _CellValuesOnly(pickle.Unpickler):
+    """Reads the child's answer, refusing every class but the cell values a sheet can hold.
+
+    The answer is plain containers, text, numbers and bytes, plus the dates and times the parser
+    makes. A child subverted by a hostile file could write any pickle; refusing every other class
+    keeps that from running code in the web server or the worker.
+    """
+
+    ALLOWED = frozenset(
+        {("datetime", "date"), ("datetime", "datetime"), ("datetime", "time"), ("datetime", "timedelta")}
+    )
+
+    def find_class(self, module, name):
+        if (module, name) in self.ALLOWED:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"refused {module}.{name}")
+
+
+def _load_answer(data: bytes) -> dict:
+    answer = _CellValuesOnly(io.BytesIO(data)).load()
+    if not isinstance(answer, dict):
+        raise pickle.UnpicklingError("the answer is not a mapping")
+    return answer
 
 
 def run_child(request: dict) -> dict:
@@ -53,8 +79,8 @@ def run_child(request: dict) -> dict:
         )
         raise SpreadsheetRejected(_exit_message(done.returncode, memory_mb, cpu_seconds))
     try:
-        answer = pickle.loads(done.stdout)
-    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):  # cut off mid-write
+        answer = _load_answer(done.stdout)
+    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):  # cut off, or refused
         raise SpreadsheetRejected(_("解析进程异常退出，无法读取该工作簿，已拒收，未写入任何数据"))
     error = answer.get("error")
     if error == "memory":

@@ -175,6 +175,40 @@ def test_a_parser_that_aborts_in_its_child_is_a_refusal_naming_the_memory_limit(
     assert os.getpid() == pid
 
 
+def test_an_answer_from_a_subverted_child_that_would_run_code_is_refused(monkeypatch, tmp_path):
+    """The parent reads the child's answer as cell values only: a pickle naming any other class
+    (here ``os.system``) is a refusal, and nothing runs."""
+    import pickle
+    import subprocess
+
+    from core.intake import sandbox
+
+    marker = tmp_path / "ran"
+
+    class Evil:
+        def __reduce__(self):
+            return (os.system, (f"touch {marker}",))
+
+    def fake_run(*args, **kwargs):
+        return subprocess.CompletedProcess(args, 0, stdout=pickle.dumps({"sheets": [Evil()]}), stderr=b"")
+
+    monkeypatch.setattr(sandbox.subprocess, "run", fake_run)
+    with pytest.raises(intake.SpreadsheetRejected) as exc:
+        sandbox.run_child({"mode": "read", "data": b""})
+    assert "解析进程异常退出" in exc.value.message
+    assert not marker.exists()
+
+
+def test_dates_and_times_still_cross_from_the_child():
+    import datetime as dt
+    import pickle
+
+    from core.intake import sandbox
+
+    values = [dt.date(2026, 3, 1), dt.datetime(2026, 3, 1, 7, 30), dt.time(7, 30), dt.timedelta(hours=1)]
+    assert sandbox._load_answer(pickle.dumps({"rows": values}))["rows"] == values
+
+
 def test_the_annotated_workbook_is_made_in_the_limited_child_too(attacks, settings):
     settings.ZHUCUN_INTAKE_MEMORY_MB = 256  # a million rows in openpyxl never fit
     huge = intake.Limits(rows=2_000_000, cols=20_000, cells=10**13)
