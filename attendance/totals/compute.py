@@ -59,7 +59,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from attendance.models import MonthlyTotal
+from attendance.models import Mark, MonthlyTotal
 from attendance.totals.signals import totals_changed
 from core import periods
 from core.periods import month_end, month_start
@@ -144,11 +144,11 @@ WITH win AS (
     -- The month's records inside their posting's window, grouped by posting alone (a small hash).
     SELECT r.posting_id,
            COUNT(*) AS r_all,
-           COUNT(*) FILTER (WHERE r.status = 'ON_SITE_OVERNIGHT') AS r_overnight,
-           COUNT(*) FILTER (WHERE r.status = 'ON_SITE') AS r_on_site,
-           COUNT(*) FILTER (WHERE r.status = 'OFFICIAL_TRIP') AS r_trip,
-           COUNT(*) FILTER (WHERE r.status IN ('LEAVE_PERSONAL', 'LEAVE_SICK', 'LEAVE_REST')) AS r_leave,
-           COUNT(*) FILTER (WHERE r.status = 'ABSENT') AS r_absent
+           COUNT(*) FILTER (WHERE r.status = %(m_overnight)s) AS r_overnight,
+           COUNT(*) FILTER (WHERE r.status = %(m_on_site)s) AS r_on_site,
+           COUNT(*) FILTER (WHERE r.status = %(m_trip)s) AS r_trip,
+           COUNT(*) FILTER (WHERE r.status IN (%(m_personal)s, %(m_sick)s, %(m_rest)s)) AS r_leave,
+           COUNT(*) FILTER (WHERE r.status = %(m_absent)s) AS r_absent
     FROM attendance_attendancerecord r
     JOIN cadres_posting rp ON rp.id = r.posting_id
     WHERE r.month = {month}
@@ -259,6 +259,14 @@ def _params(*, month: dt.date, cutoff: dt.date, vendor: str) -> dict:
         "dim": dim,
         "diy": diy,
         "now": connection.ops.adapt_datetimefield_value(timezone.now()),
+        # The marks, from the model's choices (never typed into the SQL).
+        "m_overnight": Mark.ON_SITE_OVERNIGHT.value,
+        "m_on_site": Mark.ON_SITE.value,
+        "m_trip": Mark.OFFICIAL_TRIP.value,
+        "m_personal": Mark.LEAVE_PERSONAL.value,
+        "m_sick": Mark.LEAVE_SICK.value,
+        "m_rest": Mark.LEAVE_REST.value,
+        "m_absent": Mark.ABSENT.value,
     }
 
 
