@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from core import intake
 from core import pinyin as core_pinyin
 from core.history import IMPORT, change_path, collecting_changes, record_batch
+from core.intake.cells import CellError
 from core.scoping import EVERYTHING, area_for
 from core.xlsx import SpreadsheetRejected
 from registry.checks import Checker
@@ -32,7 +33,6 @@ from registry.parse import (
     SHEET_FENCES,
     SHEETS,
     Parser,
-    RegistryError,
     _CadreRow,
     _PostingRow,
     _Table,
@@ -50,7 +50,7 @@ def _zero_counts() -> dict[str, dict[str, int]]:
 @dataclass
 class RegistryResult:
     ok: bool
-    errors: list[RegistryError] = field(default_factory=list)
+    errors: list[CellError] = field(default_factory=list)
     counts: dict[str, dict[str, int]] = field(default_factory=_zero_counts)
     dry_run: bool = False
     tags_created: int = 0
@@ -78,7 +78,7 @@ def import_registry(
     try:
         data, _name = intake.read_upload(file, default_name="registry.xlsx", max_bytes=max_bytes)
     except SpreadsheetRejected as exc:
-        return RegistryResult(ok=False, errors=[RegistryError("", None, "", exc.message)], dry_run=dry_run)
+        return RegistryResult(ok=False, errors=[CellError.at("", None, "", exc.message)], dry_run=dry_run)
     file_name = str(file) if isinstance(file, (str, Path)) else getattr(file, "name", "") or ""
     return RegistryImport(data=data, user=user, dry_run=dry_run, file_name=file_name).run()
 
@@ -92,7 +92,7 @@ class RegistryImport(Parser, Checker, Writer):
         self.dry_run = dry_run
         self.file_name = file_name
         self.area = area_for(user) if user is not None else EVERYTHING
-        self.errors: list[RegistryError] = []
+        self.errors: list[CellError] = []
         self.counts = _zero_counts()
         self.tables: dict[str, _Table] = {}
         self.townships: dict[str, _TownshipRow] = {}
@@ -118,7 +118,7 @@ class RegistryImport(Parser, Checker, Writer):
     def run(self) -> RegistryResult:
         area = self.area
         if not area.everything and (area.is_township or not area.county_ids):
-            self.errors.append(RegistryError("", None, "", _("只有组织部人员和管理员可以导入名册")))
+            self.errors.append(CellError.at("", None, "", _("只有组织部人员和管理员可以导入名册")))
             return self._result(False)
         if not self._read_workbook():
             return self._result(False)
@@ -154,7 +154,7 @@ class RegistryImport(Parser, Checker, Writer):
             except IntegrityError:
                 # Another writer got in between the check and the write; nothing was kept.
                 self.errors.append(
-                    RegistryError(
+                    CellError.at(
                         "", None, "", _("写入时与其他人刚保存的数据冲突，未写入任何数据，请重新导入")
                     )
                 )

@@ -4,7 +4,7 @@ against each other and the database is ``registry.checks``; writing them, ``regi
 the import that runs the three, ``registry.importing``.
 
 The workbook comes through ``core.intake`` (the guard, the limited parser process); every
-problem is a ``RegistryError`` naming its sheet, row and column.
+problem is a ``core.intake.cells.CellError`` naming its sheet, row and column.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from cadres.models import Cadre, DispatchingUnit, Posting
 from core import idcard, intake
-from core.intake.cells import parse_date
+from core.intake.cells import CellError, parse_date
 from core.xlsx import SpreadsheetRejected, cell_text, column_letter
 from villages.models import FENCE_RADIUS_MAX, FENCE_RADIUS_MIN
 
@@ -52,27 +52,6 @@ HEADER_SEARCH_ROWS = 10
 TAG_SPLIT = re.compile(r"[、,，]")
 CODE_PATTERNS = {6: re.compile(r"^\d{6}$"), 9: re.compile(r"^\d{9}$"), 12: re.compile(r"^\d{12}$")}
 MOBILE = re.compile(r"^1\d{10}$")
-
-
-@dataclass(frozen=True)
-class RegistryError:
-    """One problem: ``str(e)`` is ``"干部!A5: 身份证号校验位错误"``."""
-
-    sheet: str
-    row: int | None
-    column: str
-    message: str
-
-    @property
-    def cell(self) -> str:
-        if not self.sheet:
-            return ""
-        if self.row and self.column:
-            return f"{self.sheet}!{self.column}{self.row}"
-        return self.sheet
-
-    def __str__(self) -> str:
-        return f"{self.cell}: {self.message}" if self.cell else self.message
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -245,27 +224,27 @@ class Parser:
     its sheet: formats, required values, duplicates. Part of ``registry.importing.RegistryImport``."""
 
     def error(self, rec: _Record, header: str, message: str) -> None:
-        self.errors.append(RegistryError(rec.table.name, rec.number, rec.letter(header), message))
+        self.errors.append(CellError.at(rec.table.name, rec.number, rec.letter(header), message))
 
     def _read_workbook(self) -> bool:
         try:
             book = intake.parse(self.data, limits=INTAKE_LIMITS, name="registry.xlsx")
         except SpreadsheetRejected as exc:
-            self.errors.append(RegistryError("", None, "", exc.message))
+            self.errors.append(CellError.at("", None, "", exc.message))
             return False
         message = str(intake.control_message)
         for found in book.worksheets:
             for r, c in found.control:
-                self.errors.append(RegistryError(found.name, r + 1, column_letter(c), message))
+                self.errors.append(CellError.at(found.name, r + 1, column_letter(c), message))
         for sheet in SHEETS:
             found = book.sheet(sheet)
             if found is None:
                 self.errors.append(
-                    RegistryError(sheet, None, "", _("缺少工作表“%(sheet)s”") % {"sheet": sheet})
+                    CellError.at(sheet, None, "", _("缺少工作表“%(sheet)s”") % {"sheet": sheet})
                 )
                 continue
             if found.error:
-                self.errors.append(RegistryError(sheet, None, "", _("工作表无法读取")))
+                self.errors.append(CellError.at(sheet, None, "", _("工作表无法读取")))
                 continue
             rows = found.rows
             wanted = set(HEADERS[sheet]) | set(OPTIONAL_HEADERS.get(sheet, ()))
@@ -278,7 +257,7 @@ class Parser:
             for header in HEADERS[sheet]:
                 if header not in columns:
                     self.errors.append(
-                        RegistryError(
+                        CellError.at(
                             sheet,
                             header_index + 1,
                             "",
@@ -494,7 +473,7 @@ class Parser:
         if found is None:
             return
         if found.error:
-            self.errors.append(RegistryError(SHEET_FENCES, None, "", _("工作表无法读取")))
+            self.errors.append(CellError.at(SHEET_FENCES, None, "", _("工作表无法读取")))
             return
         rows = found.rows
         wanted = set(FENCE_HEADERS)
@@ -511,7 +490,7 @@ class Parser:
         missing = [h for h in FENCE_HEADERS[:4] if h not in columns]
         for header in missing:
             self.errors.append(
-                RegistryError(
+                CellError.at(
                     SHEET_FENCES,
                     header_index + 1,
                     "",

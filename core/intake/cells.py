@@ -24,6 +24,7 @@ _DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})
 _DATETIME_TEXT = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$"
 )
+_CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
 _HEADER_MARKS = str.maketrans({"（": "(", "）": ")"})
 
 
@@ -43,6 +44,31 @@ class CellError:
     @classmethod
     def from_dict(cls, d: dict) -> CellError:
         return cls(cell=d.get("cell", ""), message=d.get("message", ""))
+
+    @classmethod
+    def at(cls, sheet: str, row: int | None, column: str, message) -> CellError:
+        """An error at ``column`` (letters) and ``row`` (1-based) of ``sheet``; the whole sheet
+        without them, the whole file without a sheet."""
+        if not sheet:
+            return cls("", str(message))
+        return cls(f"{sheet}!{column}{row}" if row and column else sheet, str(message))
+
+    def _parts(self) -> tuple[str, int | None, str]:
+        sheet, bang, ref = self.cell.rpartition("!")
+        match = _CELL_REF.match(ref) if bang else None
+        return (sheet, int(match[2]), match[1]) if match else (self.cell, None, "")
+
+    @property
+    def sheet(self) -> str:
+        return self._parts()[0]
+
+    @property
+    def row(self) -> int | None:
+        return self._parts()[1]
+
+    @property
+    def column(self) -> str:
+        return self._parts()[2]
 
 
 class CellErrors(list):

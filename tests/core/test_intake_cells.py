@@ -92,3 +92,13 @@ def test_numbers_ids_and_blanks():
     assert id_text(150523198001011000.0) == ("150523198001011008", True)
     assert id_text(42)[1] is True
     assert is_blank("  ") and is_blank(None) and not is_blank(0)
+
+
+def test_an_error_names_its_sheet_row_and_column_however_it_was_made():
+    e = CellError.at("干部", 5, "AB", "身份证号校验位错误")
+    assert str(e) == "干部!AB5: 身份证号校验位错误"
+    assert (e.sheet, e.row, e.column) == ("干部", 5, "AB")
+    assert CellError.at("干部", None, "", "工作表无法读取").cell == "干部"
+    assert (CellError("驻地", "x").sheet, CellError("驻地", "x").row) == ("驻地", None)
+    assert str(CellError.at("", None, "", "整个文件")) == "整个文件"
+    assert CellError("a!b!C3", "x").sheet == "a!b"
