@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from cadres.models import Posting
 from checkins.models import CheckIn
+from checkins.partitions import CHECKINS
 from core import bulk
 from core.history import collecting_changes
 from villages.models import County, Township, VillageTag
@@ -141,17 +142,33 @@ def test_insert_new_skips_rows_already_stored_or_repeated_and_counts_the_new(wor
         "distance_m",
         "created_at",
     )
-    first = bulk.insert_new(CheckIn, columns, [row(world.cadre_a1, at, "第一\n行")], conflict=("cadre", "at"))
+    # The check-in table is partitioned by month on PostgreSQL: its key includes ``day``, so the
+    # rows clash with "any unique key" (conflict=None), the way the check-in import writes.
+    CHECKINS.ensure_month(at.date())
+    first = bulk.insert_new(CheckIn, columns, [row(world.cadre_a1, at, "第一\n行")], conflict=None)
     again = bulk.insert_new(
         CheckIn,
         columns,
         [row(world.cadre_a1, at), row(world.cadre_a2, at), row(world.cadre_a2, at)],
-        conflict=("cadre", "at"),
+        conflict=None,
     )
     assert (first, again) == (1, 1)
     stored = CheckIn.objects.get(cadre=world.cadre_a1)
     assert stored.at == at and stored.day == dt.date(2026, 3, 2) and stored.note == "第一\n行"
     assert CheckIn.objects.count() == 2
+
+
+def test_insert_new_with_a_named_key_skips_only_clashes_on_that_key(world):
+    columns = ("code", "name", "city_name")
+    made = bulk.insert_new(
+        County,
+        columns,
+        [("150599", "新县", ""), ("150523", "重名县", ""), ("150599", "又一个", "")],
+        conflict=("code",),
+    )
+    assert made == 1
+    assert County.objects.get(code="150599").name == "新县"
+    assert County.objects.get(code="150523").name == world.county_a.name
 
 
 @pytest.mark.parametrize(
