@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from cadres import selectors
 from cadres.forms import PostingCreateForm, PostingEndForm
 from cadres.models import DispatchingUnit, Posting
+from cadres.permissions import can_manage_postings
 from cadres.services import announce_new_postings, posting_conflicts
 from core.listing import choice_param, int_param, paginate
 from core.scoping import area_for
@@ -20,12 +21,6 @@ from villages.models import Township
 INTEGRITY_MESSAGE = gettext_lazy(
     "与已有选派冲突：同一干部同一天只能有一个选派，一个村同一天只能有一名第一书记"
 )
-
-
-def can_manage_postings(user) -> bool:
-    """Organization staff and admins register postings; township staff only read."""
-    area = area_for(user)
-    return not area.is_empty and not area.is_township
 
 
 def _require_org_staff(user):

@@ -4,7 +4,9 @@ import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.periods import today
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
@@ -23,15 +25,15 @@ def check_digit(first17: str) -> str:
 def problem(value: str) -> str | None:
     """The reason `value` is not a valid 18-digit number, in Chinese, or None when it is."""
     if not _PATTERN.match(value):
-        return "身份证号应为 18 位，前 17 位为数字，最后一位为数字或 X"
+        return _("身份证号应为 18 位，前 17 位为数字，最后一位为数字或 X")
     if check_digit(value[:17]) != value[17]:
-        return f"身份证号校验位错误（应为 {check_digit(value[:17])}）"
+        return _("身份证号校验位错误（应为 %(digit)s）") % {"digit": check_digit(value[:17])}
     try:
         birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
-        return "身份证号中的出生日期无效"
-    if birth.year < 1900 or birth > timezone.localdate():
-        return "身份证号中的出生日期无效"
+        return _("身份证号中的出生日期无效")
+    if birth.year < 1900 or birth > today():
+        return _("身份证号中的出生日期无效")
     return None
 
 

@@ -20,7 +20,7 @@ from attendance.models import LeaveRequest
 from attendance.reminders import ReminderError, send_reminders
 from cadres.accounts import own_cadre
 from cadres.models import Cadre, Posting
-from cadres.views import can_manage_postings
+from cadres.permissions import can_manage_postings
 from core.history import history_entries
 from core.models import TaskFailure
 from core.scoping import area_for

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class DecisionsConfig(AppConfig):
     name = "decisions"
-    verbose_name = _("决定与督查")
+    verbose_name = _("决定")
 
     def ready(self):
         # Every hand-off from the apps below is connected in one place: decisions/pipeline.py.
