@@ -9,7 +9,10 @@ A proposal whose evidence names nothing to re-read (R5, a correction) always hol
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
+from collections import defaultdict
 
 from django.utils.translation import gettext as _
 
@@ -23,6 +26,32 @@ from villages.models import Policy
 
 Kind = Decision.Kind
 Rule = Decision.Rule
+
+# One rule run re-checks every open proposal of a county: inside ``batch()`` each kind of evidence
+# is read once per county (and month, quarter or year) and shared, instead of once per proposal.
+# Outside it (approve, issue, under the decision's lock) every read is fresh.
+_BATCH: contextvars.ContextVar[dict | None] = contextvars.ContextVar("evidence_batch", default=None)
+
+
+@contextlib.contextmanager
+def batch():
+    """Share the evidence reads of many ``stale_reason`` calls (a rule run's re-check)."""
+    token = _BATCH.set({})
+    try:
+        yield
+    finally:
+        _BATCH.reset(token)
+
+
+def _shared(key, load, *args):
+    """``load(*args)``, read once per ``batch()`` under ``key``; every call outside one."""
+    cache = _BATCH.get()
+    if cache is None:
+        return load(*args)
+    if key not in cache:
+        cache[key] = load(*args)
+    return cache[key]
+
 
 POOR_STEPS = {
     (Kind.INTERVIEW, Decision.Interviewer.ORG_MINISTER): 1,
@@ -44,19 +73,8 @@ def _attendance(d: Decision) -> str | None:
     for text in months:
         month = dt.date.fromisoformat(f"{text}-01")
         label = month_label(month)
-        accepted = list(
-            AttendanceUpload.objects.filter(
-                township__county_id=d.county_id, month=month, status=AttendanceUpload.Status.ACCEPTED
-            ).values_list("township_id", "decided_at")
-        )
-        rows = list(
-            MonthlyTotal.objects.filter(
-                county_id=d.county_id,
-                cadre_id=d.cadre_id,
-                month=month,
-                township_id__in=[t for t, _at in accepted],
-            ).order_by("posting_id")
-        )
+        accepted = _shared(("accepted", d.county_id, month), _accepted, d.county_id, month)
+        rows = _cadre_totals(d, month, accepted)
         if not rows:
             return _("%(month)s没有已采用的考勤上报，不再计入") % {"month": label}
         if all(r.compliant for r in rows):
@@ -80,19 +98,76 @@ def _attendance(d: Decision) -> str | None:
     return None
 
 
+def _accepted(county_id: int, month: dt.date) -> list[tuple[int, dt.datetime]]:
+    return list(
+        AttendanceUpload.objects.filter(
+            township__county_id=county_id, month=month, status=AttendanceUpload.Status.ACCEPTED
+        ).values_list("township_id", "decided_at")
+    )
+
+
+def _totals(county_id: int, month: dt.date, accepted) -> dict[int, list[MonthlyTotal]]:
+    """The county-month's totals from accepted sheets, per cadre, in posting order."""
+    by_cadre = defaultdict(list)
+    for row in MonthlyTotal.objects.filter(
+        county_id=county_id, month=month, township_id__in=[t for t, _at in accepted]
+    ).order_by("cadre_id", "posting_id"):
+        by_cadre[row.cadre_id].append(row)
+    return by_cadre
+
+
+def _cadre_totals(d: Decision, month: dt.date, accepted) -> list[MonthlyTotal]:
+    if _BATCH.get() is None:
+        return list(
+            MonthlyTotal.objects.filter(
+                county_id=d.county_id,
+                cadre_id=d.cadre_id,
+                month=month,
+                township_id__in=[t for t, _at in accepted],
+            ).order_by("posting_id")
+        )
+    return _shared(("totals", d.county_id, month), _totals, d.county_id, month, accepted).get(d.cadre_id, [])
+
+
+def _quarter_rows(county_id: int, year: int, quarter: int) -> dict[int, QuarterResult]:
+    return {
+        r.cadre_id: r for r in QuarterResult.objects.filter(county_id=county_id, year=year, quarter=quarter)
+    }
+
+
 def _quarter_row(d: Decision, year, quarter):
-    return QuarterResult.objects.filter(
-        county_id=d.county_id, cadre_id=d.cadre_id, year=year, quarter=quarter
-    ).first()
+    if _BATCH.get() is None:
+        return QuarterResult.objects.filter(
+            county_id=d.county_id, cadre_id=d.cadre_id, year=year, quarter=quarter
+        ).first()
+    return _shared(
+        ("quarter", d.county_id, year, quarter), lambda: _quarter_rows(d.county_id, year, quarter)
+    ).get(d.cadre_id)
+
+
+def _year_grades(county_id: int, year: int) -> dict[int, dict[tuple[int, int], str]]:
+    grades = defaultdict(dict)
+    for cadre_id, q, g in QuarterResult.objects.filter(county_id=county_id, year=year).values_list(
+        "cadre_id", "quarter", "grade"
+    ):
+        grades[cadre_id][(year, q)] = g
+    return grades
 
 
 def _poor_streak(d: Decision, year: int, quarter: int) -> int:
-    grades = {
-        (y, q): g
-        for y, q, g in QuarterResult.objects.filter(
-            county_id=d.county_id, cadre_id=d.cadre_id, year__in=(year - 1, year)
-        ).values_list("year", "quarter", "grade")
-    }
+    if _BATCH.get() is None:
+        grades = {
+            (y, q): g
+            for y, q, g in QuarterResult.objects.filter(
+                county_id=d.county_id, cadre_id=d.cadre_id, year__in=(year - 1, year)
+            ).values_list("year", "quarter", "grade")
+        }
+    else:
+        grades = {}
+        for y in (year - 1, year):
+            grades.update(
+                _shared(("grades", d.county_id, y), _year_grades, d.county_id, y).get(d.cadre_id, {})
+            )
     streak = 0
     y, q = year, quarter
     while streak < 3 and grades.get((y, q)) == Grade.POOR:
@@ -143,10 +218,21 @@ def _commendation(d: Decision) -> str | None:
     return None
 
 
+def _is_final(county_id: int, year: int) -> bool:
+    return annual_is_final(county_id=county_id, year=year)
+
+
+def _annual_rows(county_id: int, year: int) -> dict[int, AnnualResult]:
+    return {r.cadre_id: r for r in AnnualResult.objects.filter(county_id=county_id, year=year)}
+
+
 def _annual_year(d: Decision, year: int, *, top_n: int | None = None) -> str | None:
-    if not annual_is_final(county_id=d.county_id, year=year):
+    if not _shared(("final", d.county_id, year), _is_final, d.county_id, year):
         return _("%(year)s年第四季度尚未排名，年度考核结果为暂定") % {"year": year}
-    row = AnnualResult.objects.filter(county_id=d.county_id, cadre_id=d.cadre_id, year=year).first()
+    if _BATCH.get() is None:
+        row = AnnualResult.objects.filter(county_id=d.county_id, cadre_id=d.cadre_id, year=year).first()
+    else:
+        row = _shared(("annual", d.county_id, year), _annual_rows, d.county_id, year).get(d.cadre_id)
     if row is None:
         return _("%(year)s年度已没有该干部的考核结果") % {"year": year}
     if row.grade != Grade.EXCELLENT:
@@ -169,7 +255,7 @@ def _annual(d: Decision) -> str | None:
     if not years:
         return None
     if d.kind == Kind.PROMOTION:
-        top_n = Policy.for_county(d.county_id).promotion_top_n
+        top_n = _shared(("policy", d.county_id), Policy.for_county, d.county_id).promotion_top_n
         return _annual_year(d, years[0]) or _annual_year(d, years[-1], top_n=top_n)
     return _annual_year(d, years[-1])
 

@@ -48,7 +48,7 @@ from attendance.models import AttendanceUpload, MonthlyTotal
 from cadres.models import Posting
 from core.history import COMMAND, current_path
 from core.periods import month_end, next_month, previous_quarter, quarter_bounds
-from decisions.evidence import stale_reason
+from decisions import evidence
 from decisions.models import Decision, DecisionEvent
 from decisions.transitions import OPEN_STATUSES, withdraw
 from inspections.models import Finding
@@ -591,10 +591,11 @@ def revalidate(*, county, rules=ALL_RULES, month: dt.date | None = None) -> list
         # Only R1 reads monthly totals; a month scopes the re-check to the runs around it.
         open_ = open_.filter(period_start__lte=month_end(month), period_end__gte=month)
     withdrawn = []
-    for decision in open_:
-        reason = stale_reason(decision)
-        if reason:
-            withdrawn.append(withdraw(decision=decision, reason=reason))
+    with evidence.batch():  # each kind of evidence read once for the county, not once per proposal
+        for decision in open_:
+            reason = evidence.stale_reason(decision)
+            if reason:
+                withdrawn.append(withdraw(decision=decision, reason=reason))
     return withdrawn
 
 
